@@ -1,0 +1,47 @@
+# The two commands of the README: `make demo` and `make test`. Both set up whatever is missing
+# (system packages, .venv, the PostGIS database) and are cheap to run again.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+DEMO_ENTERPRISES ?= 20000
+export DJANGO_SETTINGS_MODULE ?= geodb.settings.dev
+
+.PHONY: demo test setup system db data lint format clean
+
+demo: setup data
+	@$(PY) manage.py demo_superuser
+	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl-C stops)"
+	@scripts/serve.sh $(PORT)
+
+test: setup
+	DJANGO_SETTINGS_MODULE=geodb.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+setup: system .venv/.installed db
+
+system:
+	@scripts/system.sh
+
+db:
+	@scripts/db.sh
+
+.venv/.installed: pyproject.toml
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --upgrade pip
+	.venv/bin/pip install --quiet -e '.[dev]'
+	@touch $@
+
+data:
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_admin_geography --if-needed
+	$(PY) manage.py generate_enterprises --count $(DEMO_ENTERPRISES) --seed 2016 --if-empty
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+clean:
+	rm -rf .venv var .pytest_cache

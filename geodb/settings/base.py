@@ -1,0 +1,137 @@
+"""Settings shared by every environment. dev.py, test.py and prod.py import this and change what differs."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework_gis",
+    "django_filters",
+    "leaflet",
+    "django_tasks",
+    "django_tasks_db",
+    "industries",
+    "surveys",
+    "api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "geodb.urls"
+WSGI_APPLICATION = "geodb.wsgi.application"
+ASGI_APPLICATION = "geodb.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# One database, PostGIS. DATABASE_URL (postgis://user:pass@host:port/name) wins; the default is the
+# local cluster that `make demo` / `make test` set up (scripts/db.sh).
+DEFAULT_DATABASE_URL = "postgis://geodb:geodb@127.0.0.1:5432/geodb"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL, conn_max_age=60, conn_health_checks=True
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("bn", _("Bangla"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Dhaka"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+# The basemap is a setting because government intranets and these machines are offline. The map draws
+# the admin boundaries from the database, so it stays usable when the tiles cannot load.
+BASEMAP_URL = os.environ.get("GEODB_BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+BASEMAP_ATTRIBUTION = os.environ.get("GEODB_BASEMAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+BOUNDARY_ATTRIBUTION = (
+    "Boundaries: BBS / UN OCHA COD-AB v03 (CC BY 3.0 IGO), modified; "
+    "Bangla names: bangladesh-geocode &copy; 2014 Nuhil Mehdy (MIT)"
+)
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (23.7, 90.35),
+    "DEFAULT_ZOOM": 7,
+    "MIN_ZOOM": 6,
+    "MAX_ZOOM": 18,
+    "SPATIAL_EXTENT": (87.5, 20.3, 93.2, 26.9),
+    "TILES": [("Basemap", BASEMAP_URL, {"attribution": f"{BASEMAP_ATTRIBUTION} | {BOUNDARY_ATTRIBUTION}"})]
+    if BASEMAP_URL
+    else [],
+    "RESET_VIEW": False,
+}
+
+# Size classes (see industries/size_class.py). The National Industrial Policy in force is NIP 2022, but its
+# gazette table was not seen (⚠ in the domain facts), so which policy new rows are classified under is a
+# setting; every row records the policy it was classified under.
+SIZE_CLASS_POLICY = os.environ.get("GEODB_SIZE_CLASS_POLICY", "NIP2022")
+
+MEDIA_ROOT = Path(os.environ.get("GEODB_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "media/"
+
+# Imports run in the background on a PostgreSQL-backed task queue (django-tasks with its database
+# backend); `manage.py db_worker` runs them. No thread in the web process.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Survey imports: files above this size are refused before reading; archives (zip, xlsx) whose contents
+# would unpack to more than IMPORT_MAX_UNPACKED_BYTES are refused as zip bombs.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("GEODB_IMPORT_MAX_FILE_BYTES", 500 * 1024 * 1024))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("GEODB_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024))
+# Two rows are the same enterprise when they share a registration number, or a normalised name within
+# this many metres.
+IMPORT_SAME_PLACE_METRES = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}

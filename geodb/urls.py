@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "BSCIC industry GIS · বিসিক শিল্প জিআইএস"
+admin.site.site_title = "BSCIC industry GIS"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the Bangla/English switch
+    # The national map (issue 5) will live at /; until then the admin maps are the way in.
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+]

@@ -1,0 +1,273 @@
+"""Admin geography of Bangladesh and the enterprises placed in it.
+
+Boundaries are stored twice: ``geom`` holds every source vertex and is what point-in-polygon uses;
+``geom_simple`` is the coverage-simplified set (edges up to ~160 m off) for drawing maps. Bulk
+point-in-polygon runs against ``UpazilaPiece``, the detailed upazilas cut by ST_Subdivide into pieces of a
+few hundred vertices, because a GiST lookup on small pieces is much faster than testing a point against a
+2,000-vertex polygon. Districts and divisions are exact unions of their upazilas, so an enterprise's district
+and division follow from its upazila.
+"""
+
+from django.contrib.gis.db import models
+from django.contrib.gis.geos import Polygon
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .bangla import name_key, normalise_text, to_ascii_digits
+from .exceptions import CodedError
+from .identifiers import normalise_nid, normalise_phone
+from .size_class import Kind, Policy, SizeClass
+
+# Official extent 20°34′–26°38′N, 88°01′–92°41′E (Banglapedia), padded by a few km so that border and
+# coastal points survive rounding (⚠ the padding is ours). The database refuses anything outside; the
+# finer check, "inside a Bangladeshi upazila", is the point-in-polygon assignment.
+BANGLADESH_EXTENT = (88.0, 20.5, 92.75, 26.7)  # (min lon, min lat, max lon, max lat)
+
+
+class AdminUnit(models.Model):
+    code = models.CharField(_("BBS code"), max_length=2)
+    geocode = models.CharField(_("full geocode"), max_length=8, unique=True)
+    pcode = models.CharField(_("OCHA P-code"), max_length=10, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_bn = models.CharField(_("name (Bangla)"), max_length=100)
+    aliases = ArrayField(
+        models.CharField(max_length=100), default=list, blank=True, verbose_name=_("aliases")
+    )
+    area_km2 = models.FloatField(_("area (km²)"))
+    geom = models.MultiPolygonField(_("boundary (detailed)"), srid=4326)
+    geom_simple = models.MultiPolygonField(_("boundary (simplified, for maps)"), srid=4326)
+
+    class Meta:
+        abstract = True
+        ordering = ["geocode"]
+
+    def __str__(self):
+        return f"{self.name_en} ({self.name_bn})"
+
+
+class Division(AdminUnit):
+    class Meta(AdminUnit.Meta):
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+        constraints = [models.UniqueConstraint(fields=["code"], name="division_code_unique")]
+
+
+class District(AdminUnit):
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="districts")
+
+    class Meta(AdminUnit.Meta):
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        # The 2-digit district code is unique nationwide (Dhaka 26, Rajshahi 81, Bogura 10).
+        constraints = [models.UniqueConstraint(fields=["code"], name="district_code_unique")]
+
+
+class Upazila(AdminUnit):
+    class UnitType(models.TextChoices):
+        UPAZILA = "upazila", _("Upazila")
+        CITY_CORPORATION = "city_corporation", _("City corporation")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="upazilas")
+    unit_type = models.CharField(_("unit type"), max_length=20, choices=UnitType.choices)
+    geocode_legacy = models.CharField(
+        _("6-digit legacy geocode"), max_length=6, blank=True, help_text=_("Empty for city corporations.")
+    )
+
+    class Meta(AdminUnit.Meta):
+        verbose_name = _("upazila")
+        verbose_name_plural = _("upazilas")
+        # The 2-digit upazila code repeats across districts; only (district, code) is unique.
+        constraints = [models.UniqueConstraint(fields=["district", "code"], name="upazila_code_unique")]
+
+
+class UpazilaPiece(models.Model):
+    """A piece of an upazila's detailed boundary (ST_Subdivide), for fast point-in-polygon."""
+
+    upazila = models.ForeignKey(Upazila, on_delete=models.CASCADE, related_name="pieces")
+    geom = models.PolygonField(srid=4326)
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def in_division(self, code: str):
+        return self.filter(division__code=code)
+
+    def in_district(self, code: str):
+        return self.filter(district__code=code)
+
+    def of_size(self, size: str):
+        return self.filter(size_class=size)
+
+    def synthetic(self):
+        return self.filter(is_synthetic=True)
+
+
+class Enterprise(models.Model):
+    # Personal data: never shown to anonymous users, in any format. Later layers (API serializers,
+    # exports, map popups) read this tuple rather than keeping their own lists.
+    PERSONAL_FIELDS = ("owner_name", "owner_phone", "owner_nid")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    name_bn = models.CharField(_("name (Bangla)"), max_length=255, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    # name_key() of each name: what the importer matches on ("same normalised name within 50 m").
+    name_en_key = models.CharField(max_length=255, blank=True, editable=False)
+    name_bn_key = models.CharField(max_length=255, blank=True, editable=False)
+
+    owner_name = models.CharField(_("owner name"), max_length=255, blank=True)
+    owner_phone = models.CharField(
+        _("owner mobile"), max_length=14, blank=True, help_text=_("E.164, +8801XXXXXXXXX")
+    )
+    owner_nid = models.CharField(
+        _("owner NID"), max_length=17, blank=True, help_text=_("10, 13 or 17 digits")
+    )
+
+    address = models.TextField(_("address"), blank=True)
+    location = models.PointField(_("location"), srid=4326)
+
+    # Derived from `location` by point-in-polygon (industries.services.enterprises_locate), never typed in.
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises"
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises"
+    )
+    upazila = models.ForeignKey(
+        Upazila, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises"
+    )
+    # As stated by the source (survey form, application). Kept to show where the two disagree.
+    stated_district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district (stated)"),
+    )
+    stated_upazila = models.ForeignKey(
+        Upazila,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("upazila (stated)"),
+    )
+    district_mismatch = models.BooleanField(
+        _("location outside stated district"),
+        default=False,
+        help_text=_("The location falls outside the district the source states."),
+    )
+
+    isic_section = models.CharField(_("ISIC/BSIC section"), max_length=1, blank=True)
+    isic_division = models.CharField(_("ISIC/BSIC division"), max_length=2, blank=True)
+    product = models.CharField(_("products / activity"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_family_based = models.BooleanField(_("family-based"), default=False)
+    is_labour_intensive = models.BooleanField(
+        _("labour-intensive (e.g. RMG)"),
+        default=False,
+        help_text=_("Raises the medium worker band to 1,000."),
+    )
+
+    investment_bdt = models.BigIntegerField(
+        _("fixed investment (BDT)"),
+        null=True,
+        blank=True,
+        help_text=_("Fixed assets excluding land and building, at replacement cost."),
+    )
+    workers_male = models.PositiveIntegerField(_("male workers"), null=True, blank=True)
+    workers_female = models.PositiveIntegerField(_("female workers"), null=True, blank=True)
+    workers_total = models.PositiveIntegerField(_("workers (total)"), null=True, blank=True)
+
+    # Computed by industries.size_class.classify_size; the policy it was computed under is kept with it.
+    size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
+    size_policy = models.CharField(_("size policy"), max_length=10, choices=Policy.choices, blank=True)
+
+    year_established = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
+    registration_no = models.CharField(
+        _("BSCIC registration number"), max_length=50, null=True, blank=True, unique=True
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated test data, not a real enterprise.")
+    )
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["division", "size_class"]),
+            models.Index(fields=["district", "size_class"]),
+            models.Index(fields=["upazila"]),
+            models.Index(fields=["isic_section", "isic_division"]),
+            GinIndex(name="enterprise_name_en_trgm", fields=["name_en"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="enterprise_name_bn_trgm", fields=["name_bn"], opclasses=["gin_trgm_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(location__coveredby=Polygon.from_bbox(BANGLADESH_EXTENT)),
+                name="enterprise_location_in_bangladesh",
+                violation_error_message=_("The location is outside Bangladesh."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investment_bdt__isnull=True) | Q(investment_bdt__gte=0),
+                name="enterprise_investment_non_negative",
+                violation_error_message=_("Investment cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(workers_total__isnull=True)
+                | Q(workers_male__isnull=True)
+                | Q(workers_female__isnull=True)
+                | Q(workers_total__gte=F("workers_male") + F("workers_female")),
+                name="enterprise_workers_total_covers_sexes",
+                violation_error_message=_("Total workers cannot be fewer than male plus female workers."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name_bn="") | ~Q(name_en=""),
+                name="enterprise_has_name",
+                violation_error_message=_("An enterprise needs a Bangla or an English name."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(registration_no=""),
+                name="enterprise_registration_no_not_blank",
+                violation_error_message=_("A registration number is either given or NULL, never blank."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year_established__isnull=True) | Q(year_established__range=(1800, 2100)),
+                name="enterprise_year_plausible",
+                violation_error_message=_("The year established must be between 1800 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_en or self.name_bn
+
+    def clean(self):
+        """Bring identifiers to their canonical form; a value that cannot be is an error on its field."""
+        errors = {}
+        for field, normalise in (("owner_phone", normalise_phone), ("owner_nid", normalise_nid)):
+            raw = getattr(self, field)
+            if raw:
+                try:
+                    setattr(self, field, normalise(raw))
+                except CodedError as error:
+                    errors[field] = error.message
+        self.name_en_key, self.name_bn_key = name_key(self.name_en), name_key(self.name_bn)
+        if self.registration_no is not None:
+            self.registration_no = normalise_text(to_ascii_digits(self.registration_no)) or None
+        if self.workers_total is None and self.workers_male is not None and self.workers_female is not None:
+            self.workers_total = self.workers_male + self.workers_female
+        if errors:
+            raise ValidationError(errors)

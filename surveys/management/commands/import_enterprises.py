@@ -1,0 +1,90 @@
+import shutil
+from contextlib import nullcontext
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from surveys.models import ImportBatch, SurveyRound
+from surveys.services import import_batch_create, import_batch_run
+
+
+class Command(BaseCommand):
+    help = (
+        "Import enterprises from a survey file (CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile, Kobo/ODK "
+        "export). Re-running an interrupted import of the same file completes it; re-importing a finished "
+        "file changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--survey", required=True, help='Survey round, e.g. "Rajshahi pilot 2016-17" (created if new)'
+        )
+        parser.add_argument("--mapping", type=Path, help="YAML or JSON file mapping other headers to fields")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report; write no enterprise")
+        parser.add_argument(
+            "--report", type=Path, help="Copy the report of rejected/warned rows here (.csv or .xlsx)"
+        )
+
+    def handle(self, *args, path, survey, mapping, dry_run, report, **options):
+        # call_command() passes keyword options as given, not through argparse's type=Path.
+        path, mapping, report = (Path(p) if p else None for p in (path, mapping, report))
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        if mapping and not mapping.is_file():
+            raise CommandError(f"No such mapping file: {mapping}")
+        survey_round, _ = SurveyRound.objects.get_or_create(name=survey)
+        with open(path, "rb") as handle, open(mapping, "rb") if mapping else nullcontext() as mapping_handle:
+            batch = import_batch_create(
+                survey_round=survey_round,
+                file=File(handle, name=path.name),
+                mapping=File(mapping_handle, name=mapping.name) if mapping else None,
+                dry_run=dry_run,
+            )
+        bars: dict[str, tqdm] = {}
+
+        def progress(step, done, total):
+            bar = bars.get(step)
+            if bar is None:
+                bar = bars[step] = tqdm(total=total, desc=f"{step:<10}", unit=" rows", file=self.stderr._out)
+            bar.n = done
+            bar.refresh()
+            if done >= total:
+                bar.close()
+
+        batch = import_batch_run(batch=batch, progress=progress)
+        for bar in bars.values():
+            bar.close()
+        self._summary(batch)
+        if batch.status == ImportBatch.Status.FAILED:
+            raise CommandError(batch.error)
+        if report and batch.report_csv:
+            source = batch.report_xlsx if report.suffix.lower() == ".xlsx" else batch.report_csv
+            shutil.copyfile(source.path, report)
+            self.stdout.write(f"Report written to {report}")
+
+    def _summary(self, batch: ImportBatch) -> None:
+        rows = [
+            (
+                "batch",
+                f"#{batch.pk} {batch.file_name} ({batch.file_format or '?'})"
+                + (" — DRY RUN, nothing written" if batch.dry_run else ""),
+            ),
+            ("status", batch.get_status_display()),
+            ("read", batch.rows_read),
+            ("created", batch.created_count),
+            ("updated", batch.updated_count),
+            ("unchanged", batch.unchanged_count),
+            ("rejected", batch.rejected_count),
+            ("with warnings", batch.warning_count),
+        ]
+        if batch.unmapped_headers:
+            rows.append(("unmapped headers", ", ".join(batch.unmapped_headers)))
+        if batch.report_csv:
+            rows.append(("report", batch.report_csv.path))
+        width = max(len(label) for label, _ in rows)
+        self.stdout.write("")
+        for label, value in rows:
+            self.stdout.write(f"  {label:<{width}}  {value}")

@@ -1,0 +1,242 @@
+"""The set-based half of an import: stage the validated rows with COPY, then locate, de-duplicate, match and
+upsert them with a handful of SQL statements. Raw SQL because this is the fast path: per-row ORM saves of
+a million enterprises would take hours.
+
+Runs inside the caller's transaction; nothing here commits. The staging table is a temporary table dropped
+at commit or rollback, so a killed import leaves nothing behind.
+
+Matching (in this order):
+1. the same BSCIC registration number is the same enterprise;
+2. else the same normalised English or Bangla name within IMPORT_SAME_PLACE_METRES (the nearest wins),
+   unless both carry different registration numbers.
+Two rows of the file that are the same enterprise by these rules: the first is imported, the later ones are
+rejected as duplicates. A matched enterprise whose imported fields are all equal is "unchanged" and is not
+written at all, which is what makes re-importing a file a no-op.
+"""
+
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+from django.conf import settings
+from django.db import connection
+
+from industries.locate import locate_enterprises
+
+STAGE = "import_stage"
+
+# Columns the importer may set on an enterprise, and their staging types.
+FIELD_TYPES = {
+    "registration_no": "text",
+    "name_en": "text",
+    "name_bn": "text",
+    "name_en_key": "text",
+    "name_bn_key": "text",
+    "owner_name": "text",
+    "owner_phone": "text",
+    "owner_nid": "text",
+    "address": "text",
+    "stated_district_id": "bigint",
+    "stated_upazila_id": "bigint",
+    "isic_section": "text",
+    "isic_division": "text",
+    "product": "text",
+    "kind": "text",
+    "is_family_based": "boolean",
+    "is_labour_intensive": "boolean",
+    "investment_bdt": "bigint",
+    "workers_male": "integer",
+    "workers_female": "integer",
+    "workers_total": "integer",
+    "size_class": "text",
+    "size_policy": "text",
+    "year_established": "integer",
+    "status": "text",
+}
+# A file field, and the enterprise columns it sets. Columns of fields the file does not have are left as they
+# are on matched enterprises (a sheet without phones does not erase phones).
+FIELD_COLUMNS = {
+    "name": ["name_en", "name_bn", "name_en_key", "name_bn_key"],
+    "name_en": ["name_en", "name_en_key"],
+    "name_bn": ["name_bn", "name_bn_key"],
+    "district": ["stated_district_id"],
+    "upazila": ["stated_upazila_id"],
+    "investment_bdt": ["investment_bdt", "size_class", "size_policy"],
+    "workers_male": ["workers_male", "workers_total", "size_class", "size_policy"],
+    "workers_female": ["workers_female", "workers_total", "size_class", "size_policy"],
+    "workers_total": ["workers_total", "size_class", "size_policy"],
+    "kind": ["kind", "size_class", "size_policy"],
+    "is_family_based": ["is_family_based", "size_class", "size_policy"],
+    "is_labour_intensive": ["is_labour_intensive", "size_class", "size_policy"],
+    "year_established": ["year_established"],
+    "date_established": ["year_established"],
+}
+
+
+@dataclass
+class StageResult:
+    created: int
+    updated: int
+    unchanged: int
+    outside_upazilas: list[int]  # positions (row index in the file)
+    duplicates: list[int]
+    mismatched: list[int]
+
+
+def columns_to_write(fields_present: set[str]) -> list[str]:
+    """The enterprise columns this file sets: for each field it has, the columns that field feeds."""
+    columns: set[str] = set()
+    for f in fields_present:
+        columns.update(FIELD_COLUMNS.get(f, [f] if f in FIELD_TYPES else []))
+    return [c for c in FIELD_TYPES if c in columns]
+
+
+def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: int) -> StageResult:
+    columns = list(FIELD_TYPES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {STAGE} (id bigint PRIMARY KEY, line integer, "
+            "location geometry(Point, 4326), "
+            + ", ".join(f"{c} {t}" for c, t in FIELD_TYPES.items())
+            + ", upazila_id bigint, district_id bigint, division_id bigint,"
+            " district_mismatch boolean DEFAULT false, target_id bigint, action text) ON COMMIT DROP"
+        )
+        frame = rows.assign(
+            id=rows.index,
+            location="SRID=4326;POINT("
+            + rows.longitude.map("{:.7f}".format)
+            + " "
+            + rows.latitude.map("{:.7f}".format)
+            + ")",
+        )[["id", "line", "location", *columns]]
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False, float_format="%.0f")
+        # An empty text cell is an empty string, not NULL, as in the model; only a missing registration
+        # number is NULL (it is unique when present).
+        not_null = [c for c, t in FIELD_TYPES.items() if t == "text" and c != "registration_no"]
+        with cursor.cursor.copy(
+            f"COPY {STAGE} (id, line, location, {', '.join(columns)}) FROM STDIN "
+            f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)}))"
+        ) as copy:
+            copy.write(buffer.getvalue())
+        cursor.execute(f"CREATE INDEX ON {STAGE} USING gist (location); ANALYZE {STAGE}")
+
+        # 1. Where is each row? Rows in no upazila are rejected.
+        locate_enterprises(table=STAGE)
+        cursor.execute(f"DELETE FROM {STAGE} WHERE upazila_id IS NULL RETURNING id")
+        outside = [r[0] for r in cursor.fetchall()]
+
+        # 2. Match to stored enterprises: registration number, then name within the distance.
+        degrees = (
+            settings.IMPORT_SAME_PLACE_METRES / 80_000
+        )  # > the metres at Bangladesh's latitudes: a loose box
+        cursor.execute(
+            f"UPDATE {STAGE} s SET target_id = e.id FROM industries_enterprise e "
+            "WHERE s.registration_no IS NOT NULL AND e.registration_no = s.registration_no"
+        )
+        cursor.execute(
+            f"""
+            UPDATE {STAGE} s SET target_id = (
+                SELECT e.id FROM industries_enterprise e
+                WHERE ST_DWithin(e.location, s.location, %(degrees)s)
+                  AND ST_DistanceSphere(e.location, s.location) <= %(metres)s
+                  AND ((s.name_en_key <> '' AND e.name_en_key = s.name_en_key)
+                       OR (s.name_bn_key <> '' AND e.name_bn_key = s.name_bn_key))
+                  AND (e.registration_no IS NULL OR s.registration_no IS NULL
+                       OR e.registration_no = s.registration_no)
+                ORDER BY e.location <-> s.location, e.id
+                LIMIT 1
+            )
+            WHERE s.target_id IS NULL
+            """,
+            {"degrees": degrees, "metres": settings.IMPORT_SAME_PLACE_METRES},
+        )
+
+        # 3. Duplicates inside the file: the same registration number, the same stored enterprise, or the
+        #    same name within the distance of an earlier row. The earliest row stays.
+        cursor.execute(
+            f"""
+            WITH later AS (
+                SELECT b.id FROM {STAGE} a
+                JOIN {STAGE} b ON a.registration_no = b.registration_no AND a.id < b.id
+                UNION
+                SELECT b.id FROM {STAGE} a JOIN {STAGE} b ON a.target_id = b.target_id AND a.id < b.id
+                UNION
+                SELECT b.id FROM {STAGE} a JOIN {STAGE} b
+                  ON a.id < b.id AND ST_DWithin(a.location, b.location, %(degrees)s)
+                WHERE ST_DistanceSphere(a.location, b.location) <= %(metres)s
+                  AND ((a.name_en_key <> '' AND a.name_en_key = b.name_en_key)
+                       OR (a.name_bn_key <> '' AND a.name_bn_key = b.name_bn_key))
+            )
+            DELETE FROM {STAGE} WHERE id IN (SELECT id FROM later) RETURNING id
+            """,
+            {"degrees": degrees, "metres": settings.IMPORT_SAME_PLACE_METRES},
+        )
+        duplicates = [r[0] for r in cursor.fetchall()]
+
+        # 4. Unchanged, updated, created.
+        write = columns_to_write(fields_present)
+        stored = ", ".join(f"e.{c}" for c in write) + ", e.location, e.upazila_id"
+        staged = ", ".join(f"s.{c}" for c in write) + ", s.location, s.upazila_id"
+        cursor.execute(
+            f"UPDATE {STAGE} s SET action = CASE WHEN ({stored}) IS NOT DISTINCT FROM ({staged}) "
+            "THEN 'unchanged' ELSE 'updated' END FROM industries_enterprise e WHERE e.id = s.target_id"
+        )
+        cursor.execute(
+            f"UPDATE {STAGE} SET action = 'created', "
+            "target_id = nextval(pg_get_serial_sequence('industries_enterprise', 'id')) "
+            "WHERE target_id IS NULL"
+        )
+        derived = ["location", "upazila_id", "district_id", "division_id", "district_mismatch"]
+        cursor.execute(
+            "UPDATE industries_enterprise e SET "
+            + ", ".join(f"{c} = s.{c}" for c in [*write, *derived])
+            + ", updated = now() "
+            f"FROM {STAGE} s WHERE s.target_id = e.id AND s.action = 'updated'"
+        )
+        # A created row gets every column: those the file lacks take the model's defaults.
+        defaults = {
+            "name_en": "''",
+            "name_bn": "''",
+            "name_en_key": "''",
+            "name_bn_key": "''",
+            "owner_name": "''",
+            "owner_phone": "''",
+            "owner_nid": "''",
+            "address": "''",
+            "isic_section": "''",
+            "isic_division": "''",
+            "product": "''",
+            "size_class": "''",
+            "size_policy": "''",
+            "status": "'active'",
+            "kind": "'manufacturing'",
+            "is_family_based": "false",
+            "is_labour_intensive": "false",
+        }
+        values = [f"coalesce(s.{c}, {defaults[c]})" if c in defaults else f"s.{c}" for c in columns]
+        cursor.execute(
+            f"INSERT INTO industries_enterprise (id, {', '.join(columns)}, {', '.join(derived)}, "
+            "is_synthetic, created, updated) "
+            f"SELECT s.target_id, {', '.join(values)}, {', '.join('s.' + c for c in derived)}, "
+            "false, now(), now() "
+            f"FROM {STAGE} s WHERE s.action = 'created'"
+        )
+        cursor.execute(
+            "INSERT INTO surveys_enterprisechange (enterprise_id, batch_id, action, line) "
+            f"SELECT target_id, %s, action, line FROM {STAGE} WHERE action IN ('created', 'updated')",
+            [batch_id],
+        )
+        cursor.execute(f"SELECT action, count(*) FROM {STAGE} GROUP BY action")
+        counts = dict(cursor.fetchall())
+        cursor.execute(f"SELECT id FROM {STAGE} WHERE district_mismatch")
+        mismatched = [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {STAGE}")
+    return StageResult(
+        created=counts.get("created", 0),
+        updated=counts.get("updated", 0),
+        unchanged=counts.get("unchanged", 0),
+        outside_upazilas=outside,
+        duplicates=duplicates,
+        mismatched=mismatched,
+    )

@@ -1,0 +1,60 @@
+import os
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from industries.models import District, Upazila
+from industries.services import admin_geography_load
+
+# Known places (lon, lat), checked against the BBS boundaries.
+BOGURA_TOWN = Point(89.3697, 24.8465, srid=4326)
+NAOGAON_TOWN = Point(88.9318, 24.8090, srid=4326)
+BAY_OF_BENGAL = Point(90.8, 21.0, srid=4326)  # inside the national box, at sea
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real admin geography, loaded once into the test database for the whole session."""
+    with django_db_blocker.unblock():
+        admin_geography_load()
+
+
+@pytest.fixture
+def bogura(db) -> District:
+    return District.objects.get(code="10")
+
+
+@pytest.fixture
+def naogaon(db) -> District:
+    return District.objects.get(name_en="Naogaon")
+
+
+@pytest.fixture
+def bogura_sadar(db) -> Upazila:
+    return Upazila.objects.get(district__code="10", name_en="Bogura Sadar")
+
+
+@pytest.fixture
+def geography_reloaded_afterwards(django_db_blocker):
+    """A transactional test empties every table when it ends; put the boundaries back for the next tests.
+    (Requested before transactional_db, so it is torn down after that flush.)"""
+    yield
+    with django_db_blocker.unblock():
+        admin_geography_load()
+
+
+def manage_py(*args: str, media_root) -> tuple[list[str], dict[str, str]]:
+    """The argv and environment to run ``manage.py`` in a child process against the test database, as
+    staff or the worker would run it."""
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgis://{db['USER']}:{db['PASSWORD']}@{host}:{port}/{db['NAME']}",
+        "GEODB_MEDIA_ROOT": str(media_root),
+        "DJANGO_SETTINGS_MODULE": "geodb.settings.dev",
+    }
+    return [sys.executable, str(settings.BASE_DIR / "manage.py"), *args], env

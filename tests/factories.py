@@ -1,0 +1,19 @@
+import factory
+from django.contrib.gis.geos import Point
+
+from industries.models import Enterprise
+from industries.size_class import Kind
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name_en = factory.Sequence(lambda n: f"Test Handloom {n}")
+    name_bn = factory.Sequence(lambda n: f"পরীক্ষা তাঁত {n}")
+    location = factory.LazyFunction(lambda: Point(89.3697, 24.8465, srid=4326))
+    kind = Kind.MANUFACTURING
+    investment_bdt = 500_000
+    workers_male = 3
+    workers_female = 2
+    workers_total = 5

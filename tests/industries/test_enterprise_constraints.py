@@ -1,0 +1,72 @@
+"""What must never be wrong is guarded by the database itself, not only by forms."""
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from industries.services import enterprise_save
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+KATHMANDU = Point(85.32, 27.71, srid=4326)  # Kolkata would pass: it is inside the bounding box
+
+
+@pytest.mark.parametrize(
+    ("fields", "constraint"),
+    [
+        ({"workers_male": -1}, "workers_male"),
+        ({"workers_total": -5, "workers_male": None, "workers_female": None}, "workers_total"),
+        ({"investment_bdt": -100}, "enterprise_investment_non_negative"),
+        ({"location": KATHMANDU}, "enterprise_location_in_bangladesh"),
+        ({"location": Point(0, 0, srid=4326)}, "enterprise_location_in_bangladesh"),
+        (
+            {"workers_male": 10, "workers_female": 10, "workers_total": 5},
+            "enterprise_workers_total_covers_sexes",
+        ),
+        ({"name_en": "", "name_bn": ""}, "enterprise_has_name"),
+        ({"registration_no": ""}, "enterprise_registration_no_not_blank"),
+        ({"year_established": 1200}, "enterprise_year_plausible"),
+    ],
+)
+def test_the_database_rejects_bad_rows(fields, constraint):
+    with pytest.raises(IntegrityError, match=constraint):
+        EnterpriseFactory(**fields)  # a plain INSERT, as COPY or raw SQL would do, bypassing validation
+
+
+def test_registration_number_is_unique_when_present():
+    EnterpriseFactory(registration_no="BSCIC-RAJ-0001")
+    EnterpriseFactory(registration_no=None)
+    EnterpriseFactory(registration_no=None)  # many enterprises are unregistered
+    with pytest.raises(IntegrityError, match="registration_no"):
+        EnterpriseFactory(registration_no="BSCIC-RAJ-0001")
+
+
+def test_the_service_validates_before_writing_and_names_the_problem():
+    with pytest.raises(ValidationError) as raised:
+        enterprise_save(enterprise=EnterpriseFactory.build(location=KATHMANDU, investment_bdt=-1))
+    messages = str(raised.value)
+    assert "outside Bangladesh" in messages and "negative" in messages
+
+
+def test_the_service_normalises_phone_and_nid_and_computes_the_size_class():
+    enterprise = enterprise_save(
+        enterprise=EnterpriseFactory.build(
+            owner_phone="০১৭১১-২৩৪৫৬৭",
+            owner_nid="১২৩ ৪৫৬ ৭৮৯০",
+            investment_bdt=8_000_000,
+            workers_total=None,
+            workers_male=20,
+            workers_female=5,
+        )
+    )
+    assert enterprise.owner_phone == "+8801711234567"
+    assert enterprise.owner_nid == "1234567890"
+    assert enterprise.workers_total == 25
+    assert (enterprise.size_class, enterprise.size_policy) == ("small", "NIP2022")
+
+
+def test_the_service_rejects_a_bad_phone_with_a_clear_message():
+    with pytest.raises(ValidationError, match="mobile"):
+        enterprise_save(enterprise=EnterpriseFactory.build(owner_phone="02-9555555"))
