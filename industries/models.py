@@ -207,6 +207,7 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["id"]
+        permissions = [("view_personal", _("Can see owners' names, phones and NIDs"))]
         indexes = [
             models.Index(fields=["division", "size_class"]),
             models.Index(fields=["district", "size_class"]),

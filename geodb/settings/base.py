@@ -22,7 +22,11 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "django_filters",
     "leaflet",
     "django_tasks",
@@ -35,6 +39,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,6 +133,47 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("GEODB_IMPORT_MAX_UNPACKED_BYTES"
 # Two rows are the same enterprise when they share a registration number, or a normalised name within
 # this many metres.
 IMPORT_SAME_PLACE_METRES = 50
+
+# The REST API. Ministries authenticate with API keys (DRF tokens) that admins create under
+# "Auth Token > Tokens"; a key carries its user's permissions, and industries.view_personal lets it read
+# owners' names, phones and NIDs. Anonymous callers read public fields only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("GEODB_API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("GEODB_API_KEY_RATE", "1200/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BSCIC industry GIS API · বিসিক শিল্প জিআইএস এপিআই",
+    "DESCRIPTION": (
+        "Cottage, micro, small and medium enterprises of Bangladesh with their location, as GeoJSON. "
+        "Owner names, phones and NIDs are returned only to API keys with the view_personal permission. "
+        "বাংলাদেশের কুটির, মাইক্রো, ক্ষুদ্র ও মাঝারি শিল্পপ্রতিষ্ঠান, অবস্থানসহ।"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the project's own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 10_000
+# numberMatched is counted exactly when the planner expects at most this many rows; above, it is the
+# planner's estimate and numberMatchedExact is false.
+API_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_API_EXACT_COUNT_LIMIT", 200_000))
+# Ministries' web apps that may call the API from a browser (comma-separated origins).
+CORS_ALLOWED_ORIGINS = [o for o in os.environ.get("GEODB_CORS_ALLOWED_ORIGINS", "").split(",") if o]
+CORS_URLS_REGEX = r"^/(api|ogc|tiles)/.*$"
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,83 @@
+"""GeoJSON of list pages, built in PostGIS.
+
+Raw SQL because this is the fast path: PostGIS turns a page of rows into one GeoJSON text
+(``json_build_object`` + ``ST_AsGeoJSON``), so Python never touches a feature. djangorestframework-gis's
+serializer builds a GEOS object and a dict per row, which is ~13x slower at 10,000 features; it stays for
+detail views and writes. The filtered queryset is compiled by the ORM and wrapped here, so the filters are
+still the FilterSet's.
+"""
+
+from dataclasses import dataclass
+
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+
+# Decimal places of coordinates: 6 is ~0.1 m, finer than any survey GPS.
+COORDINATE_DECIMALS = 6
+
+
+FEATURE = (
+    "json_build_object('type', 'Feature', 'id', p.id, "
+    f"'geometry', ST_AsGeoJSON(p.location, {COORDINATE_DECIMALS})::json, "
+    "'properties', to_jsonb(p) - 'id' - 'location' - 'distance')"
+)
+
+
+@dataclass
+class FeaturePage:
+    features: str  # JSON array text
+    count: int  # rows read: page size + 1 when another page follows
+    first_key: list | None  # sort key of the first and last feature, for the prev/next cursors
+    last_key: list | None
+
+
+def features_page(window: QuerySet, *, size: int, by_distance: bool, reverse: bool) -> FeaturePage:
+    """The GeoJSON features of the first ``size`` rows of ``window`` (rows of values with id and location,
+    ordered and sliced to size + 1), in one query. ``reverse``: the window runs backwards (a prev page)
+    and the features are put back in reading order."""
+    inner, params = window.query.sql_with_params()
+    columns = ["p.distance", "p.id"] if by_distance else ["p.id"]
+    key = f"json_build_array({', '.join(columns)})"
+    direction = "DESC" if reverse else "ASC"
+    window_order = ", ".join(f"{c} {direction}" for c in columns)
+    sql = f"""
+        SELECT coalesce(json_agg(f.feature ORDER BY f.n {direction}) FILTER (WHERE f.n <= %s), '[]')::text,
+               count(*),
+               (array_agg(f.key ORDER BY f.n {direction}) FILTER (WHERE f.n <= %s))
+        FROM (
+            SELECT row_number() OVER (ORDER BY {window_order}) AS n, {FEATURE} AS feature, {key}::text AS key
+            FROM ({inner}) AS p
+        ) AS f
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (size, size, *params))
+        features, count, keys = cursor.fetchone()
+    keys = [orjson.loads(k) for k in keys or []]
+    return FeaturePage(features, count, keys[0] if keys else None, keys[-1] if keys else None)
+
+
+def features_json(values: QuerySet, *, order: str = "p.id") -> str:
+    """The JSON array of Features of ``values`` (rows with id, location and the properties) in ``order``."""
+    inner, params = values.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT coalesce(json_agg({FEATURE} ORDER BY {order}), '[]')::text FROM ({inner}) AS p", params
+        )
+        return cursor.fetchone()[0]
+
+
+def count_matched(queryset: QuerySet) -> tuple[int, bool]:
+    """(number, exact). Exact when the planner expects at most API_EXACT_COUNT_LIMIT rows, which an index
+    counts in milliseconds; otherwise the planner's estimate, so that no filter waits on count(*) over a
+    million rows."""
+    inner, params = queryset.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
+        plan = cursor.fetchone()[0]
+    plan = plan[0] if isinstance(plan, list) else plan
+    estimate = int(plan["Plan"]["Plan Rows"])
+    if estimate <= settings.API_EXACT_COUNT_LIMIT:
+        return queryset.order_by().count(), True
+    return estimate, False

@@ -1,0 +1,190 @@
+"""Enterprises and admin units as GeoJSON. Views are thin: parse, call a selector, render."""
+
+import orjson
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.views import APIView
+
+from industries.models import District, Division, Enterprise, Upazila
+from industries.resolver import get_resolver
+
+from . import docs
+from .geojson import count_matched, features_page
+from .pagination import Cursor, keyset_window, page_size
+from .selectors import enterprise_columns, enterprise_list, enterprise_values
+from .serializers import EnterpriseSerializer
+
+GEOJSON = "application/geo+json"
+
+
+def geojson_response(body: bytes | str, status: int = 200) -> HttpResponse:
+    return HttpResponse(body, content_type=GEOJSON, status=status)
+
+
+class EnterpriseList(APIView):
+    """Enterprises matching the filters, as a GeoJSON FeatureCollection, a page at a time."""
+
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    queryset = Enterprise.objects.none()  # for the model permission check
+
+    @extend_schema(
+        operation_id="enterprises_list",
+        parameters=[*docs.FILTER_PARAMETERS, *docs.PAGE_PARAMETERS],
+        responses={200: dict},
+    )
+    def get(self, request):
+        params = request.query_params
+        queryset = enterprise_list(params=params)
+        by_distance = bool(params.get("near"))
+        size = page_size(params)
+        cursor = Cursor.decode(params["cursor"]) if params.get("cursor") else None
+        columns = enterprise_columns(user=request.user)
+        values = enterprise_values(queryset, columns=columns, extra=("distance",) if by_distance else ())
+        window = keyset_window(values, size=size, cursor=cursor, by_distance=by_distance)
+        reverse = bool(cursor and cursor.direction == "prev")
+        page = features_page(window, size=size, by_distance=by_distance, reverse=reverse)
+        more = page.count > size
+        has_next = more if not reverse else page.count > 0
+        has_prev = (cursor is not None and page.count > 0) if not reverse else more
+        matched, exact = count_matched(queryset)
+
+        links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
+        if has_next and page.last_key:
+            links.append(_link(request, "next", Cursor("next", tuple(page.last_key))))
+        if has_prev and page.first_key:
+            links.append(_link(request, "prev", Cursor("prev", tuple(page.first_key))))
+        envelope = {
+            "type": "FeatureCollection",
+            "numberMatched": matched,
+            "numberMatchedExact": exact,
+            "numberReturned": min(page.count, size),
+            "next": next((link["href"] for link in links if link["rel"] == "next"), None),
+            "prev": next((link["href"] for link in links if link["rel"] == "prev"), None),
+            "links": links,
+            "features": orjson.Fragment(page.features),
+        }
+        return geojson_response(orjson.dumps(envelope))
+
+    @extend_schema(request=EnterpriseSerializer, responses={201: EnterpriseSerializer})
+    def post(self, request):
+        from .writes import enterprise_create_from_api
+
+        return enterprise_create_from_api(request)
+
+
+def _link(request, rel: str, cursor: Cursor) -> dict:
+    params = request.query_params.copy()
+    params["cursor"] = cursor.encode()
+    return {"rel": rel, "type": GEOJSON, "href": request.build_absolute_uri(f"?{params.urlencode()}")}
+
+
+class EnterpriseDetail(APIView):
+    """One enterprise as a GeoJSON Feature."""
+
+    serializer_class = EnterpriseSerializer
+    permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    queryset = Enterprise.objects.none()
+
+    @extend_schema(responses={200: EnterpriseSerializer})
+    def get(self, request, pk: int):
+        enterprise = get_object_or_404(
+            Enterprise.objects.select_related("division", "district", "upazila"), pk=pk
+        )
+        data = EnterpriseSerializer(enterprise, context={"request": request}).data
+        return geojson_response(orjson.dumps(data))
+
+    @extend_schema(request=EnterpriseSerializer, responses={200: EnterpriseSerializer})
+    def put(self, request, pk: int):
+        from .writes import enterprise_update_from_api
+
+        return enterprise_update_from_api(request, pk, partial=False)
+
+    @extend_schema(request=EnterpriseSerializer, responses={200: EnterpriseSerializer})
+    def patch(self, request, pk: int):
+        from .writes import enterprise_update_from_api
+
+        return enterprise_update_from_api(request, pk, partial=True)
+
+    def delete(self, request, pk: int):
+        get_object_or_404(Enterprise, pk=pk).delete()
+        return HttpResponse(status=204)
+
+
+# Admin units: GeoJSON with codes, names and parent codes; ?geometry=false for plain lists (dropdowns),
+# ?simplify=<metres> for lighter shapes, ?division= / ?district= to list the children of one unit.
+ADMIN_LEVELS = {
+    "division": (Division, {}),
+    "district": (District, {"division_code": "division__code"}),
+    "upazila": (
+        Upazila,
+        {
+            "division_code": "district__division__code",
+            "district_code": "district__code",
+            "unit_type": "unit_type",
+        },
+    ),
+}
+# Degrees per metre, roughly, for ST_SimplifyPreserveTopology on lon/lat shapes (1° of latitude ≈ 111 km).
+DEGREES_PER_METRE = 1 / 111_320
+
+
+class AdminUnitList(APIView):
+    permission_classes = [AllowAny]
+    level = "division"
+
+    @extend_schema(parameters=docs.ADMIN_UNIT_PARAMETERS, responses={200: dict})
+    def get(self, request):
+        model, parents = ADMIN_LEVELS[self.level]
+        queryset = model.objects.order_by("geocode")
+        for parent in ("division", "district"):
+            value = request.query_params.get(parent)
+            if value and f"{parent}_code" in parents:
+                queryset = queryset.filter(**{parents[f"{parent}_code"]: _resolve_code(value, parent)})
+        properties = ["geocode", "code", "name_en", "name_bn", "area_km2"]
+        renamed = {name: F(path) for name, path in parents.items() if name != path}
+        plain = [name for name, path in parents.items() if name == path]
+        rows = queryset.values("id", *properties, *plain, **renamed)
+        if request.query_params.get("geometry", "true").lower() in ("false", "0", "no"):
+            return HttpResponse(orjson.dumps(list(rows)), content_type="application/json")
+        simplify = request.query_params.get("simplify")
+        return geojson_response(_admin_geojson(rows, simplify))
+
+
+def _resolve_code(value: str, level: str) -> str:
+    from industries.exceptions import AmbiguousAdminName, UnknownAdminName
+
+    try:
+        return get_resolver().resolve(value, level=level).code
+    except (UnknownAdminName, AmbiguousAdminName) as error:
+        raise ValidationError({level: f"{error.message} / {error.message_bangla}"}) from None
+
+
+def _admin_geojson(rows, simplify: str | None) -> str:
+    from django.db import connection
+
+    try:
+        metres = float(simplify) if simplify else 0.0
+    except ValueError:
+        raise ValidationError({"simplify": "Metres, a number such as 500."}) from None
+    if metres < 0:
+        raise ValidationError({"simplify": "Metres cannot be negative."})
+    inner, params = rows.annotate(location=F("geom_simple")).query.sql_with_params()
+    geometry = (
+        f"ST_SimplifyPreserveTopology(p.location, {metres * DEGREES_PER_METRE:.10f})"
+        if metres
+        else "p.location"
+    )
+    sql = (
+        "SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg("
+        "json_build_object('type', 'Feature', 'id', p.geocode, "
+        f"'geometry', ST_AsGeoJSON({geometry}, 5)::json, 'properties', to_jsonb(p) - 'location' - 'id')"
+        " ORDER BY p.geocode), '[]'))::text "
+        f"FROM ({inner}) AS p"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
