@@ -174,7 +174,7 @@ def _admin_geojson(rows, simplify: str | None) -> str:
         raise ValidationError({"simplify": "Metres cannot be negative."})
     inner, params = rows.annotate(location=F("geom_simple")).query.sql_with_params()
     geometry = (
-        f"ST_SimplifyPreserveTopology(p.location, {metres * DEGREES_PER_METRE:.10f})"
+        f"ST_Multi(ST_SimplifyPreserveTopology(p.location, {metres * DEGREES_PER_METRE:.10f}))"
         if metres
         else "p.location"
     )

@@ -51,3 +51,11 @@ class MissingColumns(UnreadableFile):
     code = "missing_columns"
     message_en = "No column for {value}. Headers found: {headers}. Add a mapping file that names them."
     message_bn = "{value}-এর কোনো কলাম নেই। পাওয়া কলাম: {headers}। একটি ম্যাপিং ফাইল দিয়ে সেগুলো চিহ্নিত করুন।"
+
+
+class RowRejected(ValueError):
+    """One enterprise written through the API broke the importer's rules; ``reasons`` says which."""
+
+    def __init__(self, reasons):
+        self.reasons = list(reasons)
+        super().__init__("; ".join(reason.en for reason in self.reasons))

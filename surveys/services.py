@@ -11,15 +11,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from .exceptions import MissingColumns, UnreadableFile
+from industries.models import Enterprise
+from industries.services import enterprise_save
+
+from .exceptions import MissingColumns, RowRejected, UnreadableFile
 from .mapping import load_mapping_file, resolve_columns
 from .models import ImportBatch, SurveyRound
 from .readers import read_table
+from .reasons import REASONS, REJECT
 from .report import issues_by_row, write_report
 from .staging import stage_and_upsert
 from .validate import validate
@@ -167,3 +173,95 @@ def _outcome_counts(issues) -> dict[str, int]:
         "rejected_count": int((per_row.outcome == "rejected").sum()),
         "warning_count": int((per_row.outcome == "warning").sum()),
     }
+
+
+# The fields an API client may send, as the importer's canonical headers. One enterprise written through
+# the API is validated as a one-row survey file, so there is one set of rules for both.
+WRITABLE_FIELDS = (
+    "name_en",
+    "name_bn",
+    "owner_name",
+    "owner_phone",
+    "owner_nid",
+    "address",
+    "latitude",
+    "longitude",
+    "district",
+    "upazila",
+    "isic_section",
+    "isic_division",
+    "product",
+    "kind",
+    "is_family_based",
+    "is_labour_intensive",
+    "investment_bdt",
+    "workers_male",
+    "workers_female",
+    "workers_total",
+    "year_established",
+    "registration_no",
+    "status",
+)
+
+
+@transaction.atomic
+def enterprise_write(*, values: dict, enterprise: Enterprise | None = None) -> tuple[Enterprise, list]:
+    """Create (or, given ``enterprise``, replace the writable fields of) one enterprise from plain values,
+    through the importer's validation. Returns the saved enterprise and the warnings; raises RowRejected
+    with the reasons when the importer would reject the row."""
+    raw = pd.DataFrame(
+        [{field: "" if values.get(field) is None else str(values[field]) for field in WRITABLE_FIELDS}]
+    )
+    validated = validate(raw, resolve_columns(list(raw.columns)))
+    reasons = [REASONS[code] for code in dict.fromkeys(validated.issues.code)]
+    if validated.rows.empty:
+        raise RowRejected([r for r in reasons if r.severity == REJECT])
+    row = validated.rows.iloc[0]
+    enterprise = enterprise or Enterprise()
+    for field in _MODEL_FIELDS:
+        value = row[field]
+        setattr(enterprise, field, None if pd.isna(value) else value)
+    for field in (
+        "stated_district_id",
+        "stated_upazila_id",
+        "investment_bdt",
+        "workers_male",
+        "workers_female",
+        "workers_total",
+        "year_established",
+    ):
+        value = getattr(enterprise, field)
+        setattr(enterprise, field, None if value is None else int(value))
+    enterprise.location = Point(float(row.longitude), float(row.latitude), srid=4326)
+    enterprise = enterprise_save(enterprise=enterprise)
+    if enterprise.upazila_id is None:
+        transaction.set_rollback(True)
+        raise RowRejected([REASONS["outside_upazilas"]])
+    if enterprise.district_mismatch:
+        reasons.append(REASONS["district_mismatch"])
+    return enterprise, [r for r in reasons if r.severity != REJECT]
+
+
+_MODEL_FIELDS = (
+    "name_en",
+    "name_bn",
+    "owner_name",
+    "owner_phone",
+    "owner_nid",
+    "address",
+    "stated_district_id",
+    "stated_upazila_id",
+    "isic_section",
+    "isic_division",
+    "product",
+    "kind",
+    "is_family_based",
+    "is_labour_intensive",
+    "investment_bdt",
+    "workers_male",
+    "workers_female",
+    "workers_total",
+    "year_established",
+    "registration_no",
+    "status",
+)

@@ -58,3 +58,11 @@ def manage_py(*args: str, media_root) -> tuple[list[str], dict[str, str]]:
         "DJANGO_SETTINGS_MODULE": "geodb.settings.dev",
     }
     return [sys.executable, str(settings.BASE_DIR / "manage.py"), *args], env
+
+
+@pytest.fixture(autouse=True)
+def throttle_history_cleared():
+    """The API's rate limits count requests in the cache; each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
