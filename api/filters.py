@@ -152,6 +152,14 @@ def parse_polygon(text: str) -> GEOSGeometry:
     return geometry
 
 
+def _keyed(name: str, parse, value):
+    """``parse(value)``, its error reported under the parameter's name."""
+    try:
+        return parse(value)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
+
+
 class EnterpriseFilterSet(django_filters.FilterSet):
     division = AdminUnitFilter(level="division", help_text="BBS code or name, e.g. 50, Rajshahi, রাজশাহী")
     district = AdminUnitFilter(level="district", help_text="e.g. 10, Bogura, Bogra, বগুড়া")
@@ -207,11 +215,11 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         )
 
     def filter_bbox(self, qs, name, value):
-        return qs.filter(location__intersects=parse_bbox(value))
+        return qs.filter(location__intersects=_keyed(name, parse_bbox, value))
 
     def filter_near(self, qs, name, value):
         """Within ``radius`` metres on the sphere, nearest first (``distance`` in metres is annotated)."""
-        point = parse_point(value)
+        point = _keyed(name, parse_point, value)
         radius = self.form.cleaned_data.get("radius")
         if radius is None:
             raise ValidationError({"radius": "near needs radius=<metres>."})
@@ -228,7 +236,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return qs  # radius is read by filter_near
 
     def filter_within(self, qs, name, value):
-        return qs.filter(location__intersects=parse_polygon(value))
+        return qs.filter(location__intersects=_keyed(name, parse_polygon, value))
 
     def filter_survey(self, qs, name, value):
         """Survey round by name or id. A subquery, not a join: an enterprise touched by two batches of the

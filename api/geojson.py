@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -37,7 +38,10 @@ def features_page(window: QuerySet, *, size: int, by_distance: bool, reverse: bo
     """The GeoJSON features of the first ``size`` rows of ``window`` (rows of values with id and location,
     ordered and sliced to size + 1), in one query. ``reverse``: the window runs backwards (a prev page)
     and the features are put back in reading order."""
-    inner, params = window.query.sql_with_params()
+    try:
+        inner, params = window.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (id__in=[]): the ORM writes no SQL
+        return FeaturePage("[]", 0, None, None)
     columns = ["p.distance", "p.id"] if by_distance else ["p.id"]
     key = f"json_build_array({', '.join(columns)})"
     direction = "DESC" if reverse else "ASC"
@@ -60,7 +64,10 @@ def features_page(window: QuerySet, *, size: int, by_distance: bool, reverse: bo
 
 def features_json(values: QuerySet, *, order: str = "p.id") -> str:
     """The JSON array of Features of ``values`` (rows with id, location and the properties) in ``order``."""
-    inner, params = values.query.sql_with_params()
+    try:
+        inner, params = values.query.sql_with_params()
+    except EmptyResultSet:
+        return "[]"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT coalesce(json_agg({FEATURE} ORDER BY {order}), '[]')::text FROM ({inner}) AS p", params
@@ -72,7 +79,10 @@ def count_matched(queryset: QuerySet) -> tuple[int, bool]:
     """(number, exact). Exact when the planner expects at most API_EXACT_COUNT_LIMIT rows, which an index
     counts in milliseconds; otherwise the planner's estimate, so that no filter waits on count(*) over a
     million rows."""
-    inner, params = queryset.order_by().values("id").query.sql_with_params()
+    try:
+        inner, params = queryset.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:
+        return 0, True
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
         plan = cursor.fetchone()[0]

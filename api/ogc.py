@@ -1,3 +1,610 @@
-"""OGC API – Features (Part 1 Core, GeoJSON, OAS 3.0) at /ogc/. (Being written: issue 4.)"""
+"""OGC API – Features (Part 1: Core, GeoJSON, OpenAPI 3.0) at /ogc/, so that QGIS, ArcGIS and GDAL read
+the enterprises and the admin units as layers, without a plugin.
 
-urlpatterns: list = []
+The same data as /api/v1/ under the same rules: enterprise items go through the one FilterSet
+(``enterprise_list``), show only what ``enterprise_columns`` lets the caller see, and come in keyset pages
+built in PostGIS. The views are DRF views so that API keys work here as they do there.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import orjson
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
+from django.db.models import F, Model, Q, QuerySet
+from django.http import HttpResponse
+from django.urls import re_path, reverse
+from drf_spectacular.plumbing import build_basic_type
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from industries.exceptions import AmbiguousAdminName, UnknownAdminName
+from industries.models import BANGLADESH_EXTENT, District, Division, Enterprise, Upazila
+from industries.resolver import get_resolver
+
+from . import docs
+from .filters import EnterpriseFilterSet, parse_bbox, split_values
+from .geojson import count_matched, features_json, features_page
+from .pagination import Cursor, keyset_window
+from .selectors import enterprise_columns, enterprise_list, enterprise_values
+
+app_name = "ogc"
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+# Parameters of every items request besides the filters. ``f`` is accepted and ignored: JSON is the only
+# format, and clients copy ``f=json`` from links of other servers.
+ITEMS_PARAMETERS = {"limit", "bbox", "datetime", "f"}
+# Admin boundaries in 5 decimals (~1 m) are finer than their ~160 m simplification.
+ADMIN_COORDINATE_DECIMALS = 5
+
+
+@dataclass(frozen=True)
+class AdminCollection:
+    model: type[Model]
+    title: str
+    description: str
+    properties: dict[str, str]  # beyond codes and names: property name -> ORM path (parent codes…)
+    filters: dict[str, str] = field(default_factory=dict)  # parameter (level) -> ORM path of its id
+
+
+ENTERPRISES = "enterprises"
+ENTERPRISES_TITLE = "Enterprises · শিল্প প্রতিষ্ঠান"
+ENTERPRISES_DESCRIPTION = (
+    "Cottage, micro, small and medium enterprises with their location, size class and sector. "
+    "Filter with the parameters of /api/v1/enterprises/ (district=Bogura, size=small, sector=C…)."
+)
+ADMIN_COLLECTIONS = {
+    "divisions": AdminCollection(Division, "Divisions · বিভাগ", "The 8 divisions (BBS codes).", {}),
+    "districts": AdminCollection(
+        District,
+        "Districts · জেলা",
+        "The 64 districts, with the code of their division.",
+        {"division_code": "division__code"},
+        {"division": "division_id"},
+    ),
+    "upazilas": AdminCollection(
+        Upazila,
+        "Upazilas · উপজেলা",
+        "Upazilas and city corporations, with the codes of their district and division.",
+        {
+            "division_code": "district__division__code",
+            "district_code": "district__code",
+            "unit_type": "unit_type",
+        },
+        {"division": "district__division_id", "district": "district_id"},
+    ),
+}
+COLLECTION_IDS = [ENTERPRISES, *ADMIN_COLLECTIONS]
+
+ADMIN_FEATURE = (
+    "json_build_object('type', 'Feature', 'id', p.geocode, "
+    f"'geometry', ST_AsGeoJSON(p.location, {ADMIN_COORDINATE_DECIMALS})::json, "
+    "'properties', to_jsonb(p) - 'location')"
+)
+
+
+class JSONWhateverAccepted(BaseContentNegotiation):
+    """OGC clients ask for application/geo+json or the OpenAPI media type, which no DRF renderer lists, so
+    DRF would answer 406 before the view runs. Every answer here is JSON, and says its own content type."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class OGCAnonRateThrottle(AnonRateThrottle):
+    """GIS clients page in small steps (GDAL 3.6 asks for 10 features a request), so their requests are
+    counted apart from the REST API's, at the ``ogc_anon`` rate if the settings name one, else at ``anon``."""
+
+    scope = "ogc_anon"
+
+    def get_rate(self):
+        return self.THROTTLE_RATES.get(self.scope) or self.THROTTLE_RATES.get("anon")
+
+
+class OGCView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [OGCAnonRateThrottle, UserRateThrottle]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONWhateverAccepted
+    schema = None  # described by /ogc/api, not by the REST API's schema
+
+
+def json_response(data, content_type: str = JSON) -> HttpResponse:
+    return HttpResponse(orjson.dumps(data), content_type=content_type)
+
+
+def _url(request, name: str, **kwargs) -> str:
+    return request.build_absolute_uri(reverse(f"ogc:{name}", kwargs=kwargs or None))
+
+
+def _link(href: str, rel: str, type_: str, title: str = "") -> dict:
+    return {"href": href, "rel": rel, "type": type_, **({"title": title} if title else {})}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# --- metadata ---------------------------------------------------------------------------------------------
+
+
+class LandingPage(OGCView):
+    def get(self, request):
+        return json_response(
+            {
+                "title": "BSCIC industry GIS · বিসিক শিল্প জিআইএস",
+                "description": "Enterprises and admin units of Bangladesh as OGC API – Features.",
+                "links": [
+                    _link(_url(request, "landing"), "self", JSON, "This document"),
+                    _link(_url(request, "api"), "service-desc", OPENAPI, "The API definition"),
+                    _link(_url(request, "conformance"), "conformance", JSON, "Conformance classes"),
+                    _link(
+                        _url(request, "conformance"),
+                        "http://www.opengis.net/def/rel/ogc/1.0/conformance",
+                        JSON,
+                        "Conformance classes",
+                    ),
+                    _link(_url(request, "collections"), "data", JSON, "The collections"),
+                    _link(
+                        _url(request, "collections"),
+                        "http://www.opengis.net/def/rel/ogc/1.0/data",
+                        JSON,
+                        "The collections",
+                    ),
+                ],
+            }
+        )
+
+
+class Conformance(OGCView):
+    def get(self, request):
+        return json_response({"conformsTo": CONFORMANCE})
+
+
+def _collection(request, collection_id: str) -> dict:
+    if collection_id == ENTERPRISES:
+        title, description = ENTERPRISES_TITLE, ENTERPRISES_DESCRIPTION
+        # Open at both ends: ``updated`` has no index, and the ends are not worth a scan of every row.
+        temporal = {"temporal": {"interval": [[None, None]], "trs": GREGORIAN}}
+    else:
+        collection = ADMIN_COLLECTIONS[collection_id]
+        title, description, temporal = collection.title, collection.description, {}
+    return {
+        "id": collection_id,
+        "title": title,
+        "description": description,
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": {"spatial": {"bbox": [list(BANGLADESH_EXTENT)], "crs": CRS84}, **temporal},
+        "links": [
+            _link(_url(request, "collection", collection_id=collection_id), "self", JSON, title),
+            _link(_url(request, "items", collection_id=collection_id), "items", GEOJSON, title),
+        ],
+    }
+
+
+def _known_collection(collection_id: str) -> str:
+    if collection_id not in COLLECTION_IDS:
+        raise NotFound(f"No collection {collection_id!r}; the collections are {', '.join(COLLECTION_IDS)}.")
+    return collection_id
+
+
+class CollectionList(OGCView):
+    def get(self, request):
+        return json_response(
+            {
+                "links": [_link(_url(request, "collections"), "self", JSON, "The collections")],
+                "collections": [_collection(request, collection_id) for collection_id in COLLECTION_IDS],
+            }
+        )
+
+
+class CollectionDetail(OGCView):
+    def get(self, request, collection_id: str):
+        return json_response(_collection(request, _known_collection(collection_id)))
+
+
+# --- query parameters -------------------------------------------------------------------------------------
+
+
+def parse_limit(params) -> int:
+    """1 or more; above the maximum it is the maximum, as OGC API – Features lets a server do."""
+    raw = params.get("limit")
+    if raw in (None, ""):
+        return settings.API_PAGE_SIZE
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise ValidationError({"limit": "A whole number."}) from None
+    if limit < 1:
+        raise ValidationError({"limit": f"Between 1 and {settings.API_MAX_PAGE_SIZE:,}."})
+    return min(limit, settings.API_MAX_PAGE_SIZE)
+
+
+def ogc_bbox(text: str) -> str:
+    """OGC allows a 3D bbox (minx,miny,minz,maxx,maxy,maxz); the points are flat, so its heights go."""
+    values = text.split(",")
+    if len(values) == 6:
+        return ",".join(values[:2] + values[3:5])
+    return text
+
+
+def _instant(text: str, *, end: bool) -> datetime:
+    """A date is its whole (UTC) day: its start as a lower bound, the next day's start as an upper one."""
+    try:
+        if "T" not in text.upper():
+            day = date.fromisoformat(text)
+            return datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            {"datetime": f"{text}: not an RFC 3339 date or date-time, e.g. 2024-01-31T12:00:00Z."}
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def datetime_condition(text: str, *, field_name: str) -> Q:
+    """``datetime`` as a condition on ``field_name``: an instant, a date (that day), or an interval
+    ``start/end`` with ``..`` (or nothing) for an open end."""
+    text = text.strip()
+    if "/" not in text:
+        if "T" in text.upper():
+            return Q(**{field_name: _instant(text, end=False)})
+        return Q(
+            **{f"{field_name}__gte": _instant(text, end=False), f"{field_name}__lt": _instant(text, end=True)}
+        )
+    start_text, end_text = (part.strip() for part in text.split("/", 1))
+    start = None if start_text in ("", "..") else _instant(start_text, end=False)
+    end = None if end_text in ("", "..") else _instant(end_text, end=True)
+    if start is None and end is None:
+        raise ValidationError({"datetime": "An interval needs at least one end, e.g. 2024-01-01/.."})
+    if start and end and start > end:
+        raise ValidationError({"datetime": "The interval ends before it starts."})
+    condition = Q()
+    if start:
+        condition &= Q(**{f"{field_name}__gte": start})
+    if end:
+        # A date-time end is inclusive; a date end is already the start of the next day.
+        condition &= Q(**{f"{field_name}__lte" if "T" in end_text.upper() else f"{field_name}__lt": end})
+    return condition
+
+
+def _refuse_unknown(params, known: set[str]) -> None:
+    """OGC API – Features asks for a 400 on a parameter the API does not define: a misspelt filter
+    (``distrct=Bogura``) would otherwise silently return everything."""
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ValidationError(
+            {
+                name: f"Not a parameter of this collection; known: {', '.join(sorted(known))}."
+                for name in unknown
+            }
+        )
+
+
+def _page_url(request, items_url: str, **changes) -> str:
+    params = request.query_params.copy()
+    for name, value in changes.items():
+        params[name] = value
+    return f"{items_url}?{params.urlencode()}"
+
+
+# --- items ------------------------------------------------------------------------------------------------
+
+ENTERPRISE_PARAMETERS = ITEMS_PARAMETERS | set(EnterpriseFilterSet.base_filters) | {"cursor"}
+
+
+def enterprise_items(request) -> dict:
+    """One keyset page of the filtered enterprises, as in EnterpriseList.get, with OGC's names."""
+    params = request.query_params
+    _refuse_unknown(params, ENTERPRISE_PARAMETERS)
+    filters = params.copy()
+    if filters.get("bbox"):
+        filters["bbox"] = ogc_bbox(filters["bbox"])
+    queryset = enterprise_list(params=filters)
+    if params.get("datetime"):
+        queryset = queryset.filter(datetime_condition(params["datetime"], field_name="updated"))
+    by_distance = bool(params.get("near"))
+    size = parse_limit(params)
+    cursor = Cursor.decode(params["cursor"]) if params.get("cursor") else None
+    values = enterprise_values(
+        queryset, columns=enterprise_columns(user=request.user), extra=("distance",) if by_distance else ()
+    )
+    window = keyset_window(values, size=size, cursor=cursor, by_distance=by_distance)
+    reverse_ = bool(cursor and cursor.direction == "prev")
+    page = features_page(window, size=size, by_distance=by_distance, reverse=reverse_)
+    more = page.count > size
+    has_next = more if not reverse_ else page.count > 0
+    has_prev = (cursor is not None and page.count > 0) if not reverse_ else more
+    matched, exact = count_matched(queryset)
+
+    items_url = _url(request, "items", collection_id=ENTERPRISES)
+    links = [
+        _link(request.build_absolute_uri(), "self", GEOJSON),
+        _link(_url(request, "collection", collection_id=ENTERPRISES), "collection", JSON),
+    ]
+    if has_next and page.last_key:
+        cursor_text = Cursor("next", tuple(page.last_key)).encode()
+        links.append(_link(_page_url(request, items_url, cursor=cursor_text), "next", GEOJSON))
+    if has_prev and page.first_key:
+        cursor_text = Cursor("prev", tuple(page.first_key)).encode()
+        links.append(_link(_page_url(request, items_url, cursor=cursor_text), "prev", GEOJSON))
+    return {
+        "type": "FeatureCollection",
+        "timeStamp": _now(),
+        # Only when counted: a planner's estimate would make clients stop early or wait for more.
+        **({"numberMatched": matched} if exact else {}),
+        "numberReturned": min(page.count, size),
+        "links": links,
+        "features": orjson.Fragment(page.features),
+    }
+
+
+def _admin_rows(collection: AdminCollection) -> QuerySet:
+    renamed = {name: F(path) for name, path in collection.properties.items() if name != path}
+    plain = [name for name, path in collection.properties.items() if name == path]
+    return collection.model.objects.order_by("geocode").values(
+        "geocode", "code", "name_en", "name_bn", "area_km2", *plain, location=F("geom_simple"), **renamed
+    )
+
+
+def _admin_features(rows: QuerySet) -> str:
+    """Raw SQL for the same reason as api.geojson: PostGIS writes the GeoJSON, Python never holds a shape."""
+    inner, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT coalesce(json_agg({ADMIN_FEATURE} ORDER BY p.geocode), '[]')::text FROM ({inner}) AS p",
+            params,
+        )
+        return cursor.fetchone()[0]
+
+
+def _resolve_ids(values: list[str], level: str) -> list[int]:
+    resolver, ids, errors = get_resolver(), [], []
+    for text in values:
+        try:
+            ids.append(resolver.resolve(text, level=level).id)
+        except (UnknownAdminName, AmbiguousAdminName) as error:
+            errors.append(f"{error.message} / {error.message_bangla}")
+    if errors:
+        raise ValidationError({level: errors})
+    return ids
+
+
+def admin_items(request, collection_id: str) -> dict:
+    """At most 507 small shapes: offset paging costs nothing here."""
+    collection = ADMIN_COLLECTIONS[collection_id]
+    params = request.query_params
+    _refuse_unknown(params, ITEMS_PARAMETERS | set(collection.filters) | {"offset"})
+    queryset = _admin_rows(collection)
+    for level, path in collection.filters.items():
+        if params.get(level):
+            ids = _resolve_ids(split_values(params.getlist(level)), level)
+            queryset = queryset.filter(**{f"{path}__in": ids})
+    if params.get("bbox"):
+        try:
+            queryset = queryset.filter(geom_simple__intersects=parse_bbox(ogc_bbox(params["bbox"])))
+        except DjangoValidationError as error:
+            raise ValidationError({"bbox": error.messages}) from None
+    if params.get("datetime"):
+        # Checked so that a malformed value is a 400 as everywhere; boundaries have no time to filter on.
+        datetime_condition(params["datetime"], field_name="updated")
+    size = parse_limit(params)
+    try:
+        offset = int(params.get("offset") or 0)
+    except ValueError:
+        raise ValidationError({"offset": "A whole number."}) from None
+    if offset < 0:
+        raise ValidationError({"offset": "Cannot be negative."})
+    matched = queryset.count()
+    features = _admin_features(queryset[offset : offset + size])
+
+    items_url = _url(request, "items", collection_id=collection_id)
+    links = [
+        _link(request.build_absolute_uri(), "self", GEOJSON),
+        _link(_url(request, "collection", collection_id=collection_id), "collection", JSON),
+    ]
+    if offset + size < matched:
+        links.append(_link(_page_url(request, items_url, offset=offset + size), "next", GEOJSON))
+    if offset > 0:
+        links.append(_link(_page_url(request, items_url, offset=max(0, offset - size)), "prev", GEOJSON))
+    return {
+        "type": "FeatureCollection",
+        "timeStamp": _now(),
+        "numberMatched": matched,
+        "numberReturned": max(0, min(size, matched - offset)),
+        "links": links,
+        "features": orjson.Fragment(features),
+    }
+
+
+class Items(OGCView):
+    def get(self, request, collection_id: str):
+        if _known_collection(collection_id) == ENTERPRISES:
+            return json_response(enterprise_items(request), GEOJSON)
+        return json_response(admin_items(request, collection_id), GEOJSON)
+
+
+class Item(OGCView):
+    def get(self, request, collection_id: str, feature_id: str):
+        missing = NotFound(f"No feature {feature_id!r} in {_known_collection(collection_id)}.")
+        if collection_id == ENTERPRISES:
+            # Digits too many for a bigint name no enterprise, and the database would refuse to compare them.
+            if not (feature_id.isdigit() and len(feature_id) < 19):
+                raise missing
+            rows = Enterprise.objects.filter(pk=int(feature_id))
+            values = enterprise_values(rows, columns=enterprise_columns(user=request.user))
+            features = orjson.loads(features_json(values))
+        else:
+            rows = _admin_rows(ADMIN_COLLECTIONS[collection_id]).filter(geocode=feature_id)
+            features = orjson.loads(_admin_features(rows))
+        if not features:
+            raise missing
+        feature = features[0]
+        feature["links"] = [
+            _link(request.build_absolute_uri(), "self", GEOJSON),
+            _link(_url(request, "collection", collection_id=collection_id), "collection", JSON),
+        ]
+        return json_response(feature, GEOJSON)
+
+
+# --- API definition ---------------------------------------------------------------------------------------
+
+
+def _openapi_parameter(parameter) -> dict:
+    """A drf-spectacular parameter of api.docs as plain OpenAPI 3.0, so /ogc/api and /api/schema/ describe
+    the filters in the same words."""
+    schema = build_basic_type(parameter.type)
+    if parameter.many:
+        schema = {"type": "array", "items": schema}
+    result = {"name": parameter.name, "in": "query", "required": False, "schema": schema}
+    if parameter.description:
+        result["description"] = parameter.description
+    if parameter.many:
+        result.update(style="form", explode=False)
+    if parameter.examples:
+        result["example"] = parameter.examples[0].value
+    return result
+
+
+COMMON_ITEMS_PARAMETERS = [
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "style": "form",
+        "explode": False,
+        "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": settings.API_MAX_PAGE_SIZE,
+            "default": settings.API_PAGE_SIZE,
+        },
+        "description": "Features per page; above the maximum, the maximum.",
+    },
+    {
+        "name": "bbox",
+        "in": "query",
+        "required": False,
+        "style": "form",
+        "explode": False,
+        "schema": {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+        "description": "minlon,minlat,maxlon,maxlat in CRS84.",
+    },
+    {
+        "name": "datetime",
+        "in": "query",
+        "required": False,
+        "style": "form",
+        "explode": False,
+        "schema": {"type": "string"},
+        "description": "On the time of the last change: an instant, a date, or an interval a/b, ../b, a/..",
+    },
+    {"name": "f", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json"]}},
+]
+
+
+def _operation(operation_id: str, summary: str, content_type: str, parameters=()) -> dict:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "parameters": list(parameters),
+            "responses": {
+                "200": {"description": summary, "content": {content_type: {"schema": {"type": "object"}}}},
+                "400": {"description": "A parameter is invalid; the body says which and why."},
+                "404": {"description": "No such collection or feature."},
+            },
+        }
+    }
+
+
+def openapi_document(request) -> dict:
+    feature_id = {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}
+    collection_id = {
+        "name": "collectionId",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": COLLECTION_IDS},
+    }
+    enterprise_filters = [_openapi_parameter(p) for p in docs.FILTER_PARAMETERS if p.name != "bbox"]
+    cursor = {
+        "name": "cursor",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Opaque; follow the next/prev links.",
+    }
+    paths = {
+        "/": _operation("getLandingPage", "Landing page", JSON),
+        "/conformance": _operation("getConformanceDeclaration", "Conformance classes", JSON),
+        "/api": _operation("getAPIDefinition", "This document", OPENAPI),
+        "/collections": _operation("getCollections", "The collections", JSON),
+        "/collections/{collectionId}": _operation(
+            "describeCollection", "One collection", JSON, [collection_id]
+        ),
+        f"/collections/{ENTERPRISES}/items": _operation(
+            "getEnterprises",
+            ENTERPRISES_TITLE,
+            GEOJSON,
+            [*COMMON_ITEMS_PARAMETERS, *enterprise_filters, cursor],
+        ),
+        f"/collections/{ENTERPRISES}/items/{{featureId}}": _operation(
+            "getEnterprise", "One enterprise", GEOJSON, [feature_id]
+        ),
+    }
+    offset = {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}}
+    for name, collection in ADMIN_COLLECTIONS.items():
+        filters = [
+            {"name": level, "in": "query", "required": False, "schema": {"type": "string"}}
+            for level in collection.filters
+        ]
+        paths[f"/collections/{name}/items"] = _operation(
+            f"get{name.title()}", collection.title, GEOJSON, [*COMMON_ITEMS_PARAMETERS, *filters, offset]
+        )
+        paths[f"/collections/{name}/items/{{featureId}}"] = _operation(
+            f"get{name.title()[:-1]}", f"One of {name}, by geocode", GEOJSON, [feature_id]
+        )
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "BSCIC industry GIS · OGC API – Features", "version": "1.0.0"},
+        "servers": [{"url": _url(request, "landing").rstrip("/")}],
+        "paths": paths,
+    }
+
+
+class APIDefinition(OGCView):
+    def get(self, request):
+        return json_response(openapi_document(request), OPENAPI)
+
+
+# GDAL and QGIS build URLs without a trailing slash, browsers and people add one: both are served.
+urlpatterns = [
+    re_path(r"^$", LandingPage.as_view(), name="landing"),
+    re_path(r"^conformance/?$", Conformance.as_view(), name="conformance"),
+    re_path(r"^api/?$", APIDefinition.as_view(), name="api"),
+    re_path(r"^collections/?$", CollectionList.as_view(), name="collections"),
+    re_path(r"^collections/(?P<collection_id>[\w-]+)/?$", CollectionDetail.as_view(), name="collection"),
+    re_path(r"^collections/(?P<collection_id>[\w-]+)/items/?$", Items.as_view(), name="items"),
+    re_path(
+        r"^collections/(?P<collection_id>[\w-]+)/items/(?P<feature_id>[^/]+)/?$", Item.as_view(), name="item"
+    ),
+]

@@ -60,7 +60,9 @@ def enterprise_list(*, params, queryset: QuerySet | None = None) -> QuerySet[Ent
     """Enterprises matching the query-string filters, ordered by id (or by distance for ``near``).
 
     Raises a 400 (ValidationError) naming the bad parameter and the valid choices."""
-    filterset = EnterpriseFilterSet(params, queryset=queryset or Enterprise.objects.order_by("id"))
+    filterset = EnterpriseFilterSet(
+        params, queryset=Enterprise.objects.order_by("id") if queryset is None else queryset
+    )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     try:

@@ -1,9 +1,245 @@
-"""Counts, workers and investment grouped by area, size, sector, kind or year. (Being written: issue 4.)"""
+"""Counts, workers and investment of the filtered enterprises, grouped by area, size, sector, kind or year.
 
-from rest_framework.exceptions import NotFound
+``?by=district,size`` groups by several keys at once; without ``by`` there is one row, the total. The
+filters are the FilterSet's, as for the list. The grouping is one ``GROUP BY`` compiled by the ORM
+(``values(...).annotate(Count, Sum)``); the total is added up from the group rows in Python, so a request
+costs one query.
+
+``sector`` groups by the ISIC/BSIC section (A–U), the level at which BBS tabulates its economic census.
+The 2-digit division is not a group key: within a district or upazila most divisions hold one or two
+enterprises and would come back suppressed. To break a section down, filter by it (``sector=C``) or by a
+division (``sector=13``).
+
+``?format=geojson&by=district`` (or ``division``, ``upazila``) is a choropleth: every area of the level
+with its simplified boundary and the figures as properties, areas without enterprises at count 0. PostGIS
+builds the whole text (raw SQL because this is the fast path, as in ``api.geojson``).
+
+Statistical disclosure control: a group of 1 or 2 enterprises (below ``API_SUPPRESS_BELOW``) would show an
+identifiable enterprise's investment and workforce, so for anonymous callers its count and sums are null
+and ``suppressed`` is true. Staff and holders of ``industries.view_personal`` see every figure. The total
+is over everything matched and is shown unless it is itself that small.
+"""
+
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.db.models import BigIntegerField, Case, Count, F, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
+
+from industries.models import District, Division, Upazila
+from industries.size_class import SizeClass
+
+from . import docs
+from .docs import query_parameter
+from .filters import split_values
+from .selectors import PUBLIC_COLUMNS, enterprise_list, may_see_personal
+from .views import geojson_response
+
+# ``by`` value -> the output names of its group keys, read from the enterprise's public columns so that a
+# stats row names an area exactly as a list feature or a CSV export does.
+GROUP_KEYS = {
+    "division": ("division_code", "division_name_en", "division_name_bn"),
+    "district": ("district_code", "district_name_en", "district_name_bn"),
+    "upazila": ("upazila_code", "upazila_name_en", "upazila_name_bn"),
+    "size": ("size_class",),
+    "sector": ("isic_section",),
+    "kind": ("kind",),
+    "year": ("year_established",),
+}
+AREA_MODELS = {"division": Division, "district": District, "upazila": Upazila}
+FORMATS = ("json", "geojson")
+SUMMED = ("workers_male", "workers_female", "workers_total", "investment_bdt")
+# Boundary coordinates to 5 decimals (~1 m): geom_simple is already up to ~160 m off.
+BOUNDARY_DECIMALS = 5
+
+
+def suppress_below(user) -> int:
+    """Groups with fewer enterprises than this (and more than none) are hidden from this caller; 0: none."""
+    if user and user.is_authenticated and (user.is_staff or may_see_personal(user)):
+        return 0
+    return getattr(settings, "API_SUPPRESS_BELOW", 3)
+
+
+def parse_by(params) -> list[str]:
+    by = list(dict.fromkeys(v.lower() for v in split_values(params.getlist("by"))))
+    bad = [v for v in by if v not in GROUP_KEYS]
+    if bad:
+        raise ValidationError({"by": [f"{', '.join(bad)}: not one of {', '.join(GROUP_KEYS)}."]})
+    return by
+
+
+def parse_format(params, by: list[str]) -> str:
+    fmt = (params.get("format") or "json").lower()
+    if fmt not in FORMATS:
+        raise ValidationError({"format": [f"{fmt}: not one of {', '.join(FORMATS)}."]})
+    if fmt == "geojson" and (len(by) != 1 or by[0] not in AREA_MODELS):
+        raise ValidationError(
+            {"format": [f"format=geojson maps one area level: by= one of {', '.join(AREA_MODELS)}."]}
+        )
+    return fmt
+
+
+def _aggregates() -> dict:
+    # sum(bigint) is numeric in PostgreSQL (a Decimal in Python, which JSON cannot take); the cast keeps it
+    # an integer, and no national total comes near 9.2e18 BDT.
+    return {"count": Count("*"), **{f"sum_{f}": Cast(Sum(f), BigIntegerField()) for f in SUMMED}}
+
+
+def _ordering(key: str):
+    if key == "size_class":  # cottage < micro < … < large, not alphabetical
+        rank = [When(size_class=size, then=Value(i)) for i, size in enumerate(SizeClass.values)]
+        return Case(*rank, default=Value(len(SizeClass.values))).asc()
+    return F(key).asc(nulls_last=True)
+
+
+def stats_rows(queryset: QuerySet, *, by: list[str]) -> list[dict]:
+    """One row per group present in ``queryset``: the group keys, ``count`` and the raw sums."""
+    if not by:
+        row = queryset.order_by().aggregate(**_aggregates())
+        return [row] if row["count"] else []
+    keys = [key for level in by for key in GROUP_KEYS[level]]
+    plain = [key for key in keys if PUBLIC_COLUMNS[key] == key]
+    renamed = {key: F(PUBLIC_COLUMNS[key]) for key in keys if PUBLIC_COLUMNS[key] != key}
+    # order_by() first: the list's ordering (id, or distance for near=) would otherwise join the GROUP BY.
+    rows = (
+        queryset.order_by()
+        .values(*plain, **renamed)
+        .annotate(**_aggregates())
+        .order_by(*(_ordering(GROUP_KEYS[level][0]) for level in by))
+    )
+    return list(rows)
+
+
+def total_of(rows: list[dict]) -> dict:
+    """The figures over all groups. A sum is 0 when nothing matched and null when enterprises matched but
+    none states the figure."""
+    total = {"count": sum(row["count"] for row in rows)}
+    for field in SUMMED:
+        stated = [row[f"sum_{field}"] for row in rows if row[f"sum_{field}"] is not None]
+        total[f"sum_{field}"] = sum(stated) if stated or not rows else None
+    return total
+
+
+def shown(row: dict, *, keys: tuple[str, ...] = (), below: int) -> dict:
+    """The row as output: group keys, count, sums, and null figures if the group is too small to show."""
+    suppressed = 0 < row["count"] < below
+    figures = {"count": row["count"], **{field: row[f"sum_{field}"] for field in SUMMED}}
+    if suppressed:
+        figures = dict.fromkeys(figures)
+    return {**{key: row[key] for key in keys}, **figures, "suppressed": suppressed}
+
+
+def stats_json(queryset: QuerySet, *, by: list[str], below: int) -> dict:
+    rows = stats_rows(queryset, by=by)
+    keys = tuple(key for level in by for key in GROUP_KEYS[level])
+    total = shown(total_of(rows), below=below)
+    groups = [shown(row, keys=keys, below=below) for row in rows] if by else [total]
+    return {"by": by, "total": total, "groups": groups, "suppressed_below": below or None}
+
+
+def _figures_sql(alias: str, *, below: int) -> list[str]:
+    """``'name', value`` pairs for json_build_object of the figures of ``alias`` (an aggregate row, or NULLs
+    for an area without enterprises): the same rule as ``shown``."""
+    hidden = f"coalesce({alias}.count, 0) BETWEEN 1 AND {int(below) - 1}"
+
+    def figure(column: str) -> str:
+        return f"CASE WHEN {hidden} THEN NULL WHEN {alias}.count IS NULL THEN 0 ELSE {alias}.{column} END"
+
+    return [
+        f"'count', {figure('count')}",
+        *(f"'{field}', {figure(f'sum_{field}')}" for field in SUMMED),
+        f"'suppressed', {hidden}",
+    ]
+
+
+def choropleth_geojson(queryset: QuerySet, *, level: str, below: int) -> tuple[str, str]:
+    """(features, total) as JSON text: every area of ``level`` with its figures, in one query."""
+    model = AREA_MODELS[level]
+    inner, params = (
+        queryset.order_by().values(f"{level}_id").annotate(**_aggregates()).query.sql_with_params()
+    )
+    # The area's own columns under the names its group keys have in a stats row.
+    names = [f"'{key}', a.{PUBLIC_COLUMNS[key].split('__')[1]}" for key in GROUP_KEYS[level]]
+    properties = f"json_build_object({', '.join(names + _figures_sql('s', below=below))})"
+    summed = ", ".join(f"sum(sum_{field}) AS sum_{field}" for field in SUMMED)
+    sql = f"""
+        WITH s AS ({inner})
+        SELECT (
+            SELECT coalesce(json_agg(json_build_object(
+                'type', 'Feature', 'id', a.geocode,
+                'geometry', ST_AsGeoJSON(a.geom_simple, {BOUNDARY_DECIMALS})::json,
+                'properties', {properties}) ORDER BY a.geocode), '[]')
+            FROM {model._meta.db_table} AS a LEFT JOIN s ON s.{level}_id = a.id
+        )::text, (
+            SELECT json_build_object({", ".join(_figures_sql("t", below=below))})
+            FROM (SELECT sum(count) AS count, {summed} FROM s) AS t
+        )::text
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+STATS_PARAMETERS = [
+    query_parameter(
+        "by",
+        f"Group by one or more of {', '.join(GROUP_KEYS)}, comma-separated; none: one total row. "
+        "sector is the ISIC/BSIC section. Groups of fewer than 3 enterprises (by default) are null for "
+        "anonymous callers (suppressed_below in the answer). "
+        "গ্রুপ: বিভাগ, জেলা, উপজেলা, শ্রেণি, খাত, প্রকৃতি, প্রতিষ্ঠার বছর; একাধিক হলে কমা দিয়ে। "
+        "৩টির কম প্রতিষ্ঠানের গ্রুপ বেনামি ব্যবহারকারীর জন্য গোপন থাকে।",
+        [("district and size", "district,size"), ("year", "year"), ("sector by division", "division,sector")],
+        many=True,
+    ),
+    query_parameter(
+        "format",
+        "json (default): {by, total, groups, suppressed_below}. geojson with by=division, district or "
+        "upazila: the areas' boundaries with the figures as properties, for a choropleth map; areas "
+        "without enterprises have count 0. "
+        "json: সারণি। geojson: মানচিত্রের জন্য এলাকার সীমানা ও সংখ্যা (by=বিভাগ, জেলা বা উপজেলা)।",
+        [("table", "json"), ("district map", "geojson")],
+    ),
+]
 
 
 class EnterpriseStats(APIView):
+    """Counts, workers and investment of the filtered enterprises, grouped, as JSON or a choropleth."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        # ?format= chooses the body this view writes itself (json or geojson), not a DRF renderer; DRF's
+        # negotiation would 404 on format=geojson. Errors are always JSON.
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
+    @extend_schema(
+        operation_id="enterprises_stats",
+        parameters=[*docs.FILTER_PARAMETERS, *STATS_PARAMETERS],
+        responses={200: dict},
+    )
     def get(self, request):
-        raise NotFound("Statistics are not available yet.")
+        params = request.query_params
+        by = parse_by(params)
+        fmt = parse_format(params, by)
+        queryset = enterprise_list(params=params)
+        below = suppress_below(request.user)
+        if fmt == "geojson":
+            features, total = choropleth_geojson(queryset, level=by[0], below=below)
+            body = {
+                "type": "FeatureCollection",
+                "by": by,
+                "total": orjson.Fragment(total),
+                "suppressed_below": below or None,
+                "features": orjson.Fragment(features),
+            }
+            return geojson_response(orjson.dumps(body))
+        body = stats_json(queryset, by=by, below=below)
+        return HttpResponse(orjson.dumps(body), content_type="application/json")

@@ -7,9 +7,9 @@ admin.site.site_title = "BSCIC industry GIS"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the Bangla/English switch
     path("api/", include("api.urls")),
-    path("ogc/", include("api.ogc")),  # set_language: the Bangla/English switch
+    path("ogc/", include("api.ogc")),
     # The national map (issue 5) will live at /; until then the admin maps are the way in.
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

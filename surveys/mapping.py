@@ -28,7 +28,10 @@ HEADER_VARIANTS: dict[str, list[str]] = {
         "রেজিস্ট্রেশন নম্বর",
         "নিবন্ধন নং",
     ],
-    # "name" alone is routed per row by script: Bangla letters → name_bn, else name_en.
+    # "name" alone is routed per row by script: Bangla letters → name_bn, else name_en. A second generic
+    # name column (sheets often have "প্রতিষ্ঠানের নাম" and "Name of Enterprise") becomes "name_alt",
+    # routed the same way.
+    "name_alt": [],
     "name": [
         "name",
         "name of enterprise",
@@ -229,6 +232,8 @@ def resolve_columns(headers: list[str], overrides: dict[str, str] | None = None)
                 continue
         else:
             target = _BY_KEY.get(key)
+        if target == "name" and "name" in taken:
+            target = "name_alt"
         if target is None or target in taken:
             mapping.unmapped.append(header)
             continue

@@ -116,7 +116,7 @@ def _run(batch: ImportBatch, progress: Progress) -> None:
     mapping = resolve_columns(list(raw.columns), overrides)
     present = set(mapping.columns.values())
     missing = []
-    if not present & {"name", "name_en", "name_bn"}:
+    if not present & {"name", "name_alt", "name_en", "name_bn"}:
         missing.append("the enterprise name")
     if not ({"latitude", "longitude"} <= present or "coordinates" in present):
         missing.append("latitude and longitude")

@@ -69,7 +69,18 @@ def _column(raw: pd.DataFrame, mapping: ColumnMapping, target: str) -> pd.Series
     )
 
 
-_TEXT = {"name", "name_en", "name_bn", "owner_name", "address", "product", "district", "upazila", "division"}
+_TEXT = {
+    "name",
+    "name_alt",
+    "name_en",
+    "name_bn",
+    "owner_name",
+    "address",
+    "product",
+    "district",
+    "upazila",
+    "division",
+}
 
 
 def _words(series: pd.Series, vocabulary: dict[str, list[str]]) -> pd.Series:
@@ -92,11 +103,13 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
     def flag(mask: pd.Series, code: str) -> None:
         result.add_issues(raw.index[mask.fillna(False).to_numpy(bool)], code)
 
-    # Names: an explicit column per language, or one "name" column split by script.
-    generic = col("name")
-    is_bangla = generic.str.contains(_BANGLA_LETTER, regex=True)
-    rows["name_en"] = col("name_en").where(col("name_en") != "", generic.where(~is_bangla, ""))
-    rows["name_bn"] = col("name_bn").where(col("name_bn") != "", generic.where(is_bangla, ""))
+    # Names: an explicit column per language, else the generic name columns split by script.
+    rows["name_en"], rows["name_bn"] = col("name_en"), col("name_bn")
+    for target in ("name", "name_alt"):
+        generic = col(target)
+        is_bangla = generic.str.contains(_BANGLA_LETTER, regex=True)
+        rows["name_en"] = rows.name_en.where(rows.name_en != "", generic.where(~is_bangla, ""))
+        rows["name_bn"] = rows.name_bn.where(rows.name_bn != "", generic.where(is_bangla, ""))
     flag((rows.name_en == "") & (rows.name_bn == ""), "name_missing")
     rows["name_en_key"] = name_key_series(rows.name_en)
     rows["name_bn_key"] = name_key_series(rows.name_bn)

@@ -150,6 +150,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("GEODB_API_ANON_RATE", "120/minute"),
         "user": os.environ.get("GEODB_API_KEY_RATE", "1200/minute"),
+        # GDAL's OAPIF client (QGIS) pages 10 features at a time: it needs more requests than a browser.
+        "ogc_anon": os.environ.get("GEODB_OGC_ANON_RATE", "1200/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -180,4 +182,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # pyogrio logs a line per GeoPackage chunk written by the exports.
+    "loggers": {"pyogrio": {"level": "WARNING"}},
 }

@@ -281,3 +281,11 @@ def test_writes_go_through_the_importers_rules(staff_client):
 
     assert staff_client.delete(f"{URL}{enterprise.pk}/").status_code == 204
     assert not Enterprise.objects.exists()
+
+
+def test_a_query_that_can_match_nothing_renders_empty():
+    from api.geojson import count_matched, features_json
+
+    nothing = Enterprise.objects.filter(id__in=[])
+    assert features_json(nothing.values("id", "location")) == "[]"
+    assert count_matched(nothing) == (0, True)

@@ -288,3 +288,14 @@ def test_the_command_prints_a_summary_and_writes_the_report(survey, tmp_path, ca
     out = capsys.readouterr().out
     assert "created" in out and "rejected" in out
     assert pd.read_excel(tmp_path / "out.xlsx").line.tolist() == [3]
+
+
+def test_a_sheet_with_a_bangla_and_an_english_name_column_keeps_both(survey, tmp_path):
+    headers = ["প্রতিষ্ঠানের নাম", "Name of Enterprise", "Latitude", "Longitude"]
+    path = write_csv(
+        tmp_path / "both.csv", [["করতোয়া তাঁত", "Karatoya Handloom", "24.8465", "89.3697"]], headers
+    )
+    batch = run(survey, path)
+    assert batch.status == ImportBatch.Status.SUCCEEDED and batch.unmapped_headers == []
+    enterprise = Enterprise.objects.get()
+    assert (enterprise.name_bn, enterprise.name_en) == ("করতোয়া তাঁত", "Karatoya Handloom")
