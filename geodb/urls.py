@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "BSCIC industry GIS · বিসিক শিল্প জিআইএস"
 admin.site.site_title = "BSCIC industry GIS"
@@ -10,6 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the Bangla/English switch
     path("api/", include("api.urls")),
     path("ogc/", include("api.ogc")),
-    # The national map (issue 5) will live at /; until then the admin maps are the way in.
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("tiles/", include("api.tiles")),
+    path("", include("maps.urls")),
 ]

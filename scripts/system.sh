@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Install the system packages the project needs (PostgreSQL 15 + PostGIS 3, GDAL, Python venv), only if
-# one is missing. Needs root or passwordless sudo for apt-get; says so instead of failing obscurely.
+# Install the system packages the project needs (PostgreSQL 15 + PostGIS 3, GDAL, Python venv, and for the
+# browser tests Debian's Chromium), only if one is missing. Needs root or passwordless sudo for apt-get; says so instead of failing obscurely.
 set -euo pipefail
 
-packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin python3-venv)
+# Extra packages may be named on the command line: `make test` adds chromium for the browser tests.
+packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin python3-venv "$@")
 if [ -n "${DATABASE_URL:-}" ]; then
     # An external PostGIS: only the client libraries GeoDjango loads (GDAL pulls GEOS and PROJ).
-    packages=(gdal-bin python3-venv)
+    packages=(gdal-bin python3-venv "$@")
 fi
 
 missing=()

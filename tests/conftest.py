@@ -46,6 +46,23 @@ def geography_reloaded_afterwards(django_db_blocker):
         admin_geography_load()
 
 
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's own helper (same name, so this one replaces it), with one change: the boundaries
+    are put back after the flush that ends a live-server test. Its autouse helper sets up transactional_db
+    before any fixture a test names, so a test's own geography_reloaded_afterwards would reload first
+    and be flushed away after, leaving later tests without boundaries."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("geography_reloaded_afterwards")
+    request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()
+
+
 def manage_py(*args: str, media_root) -> tuple[list[str], dict[str, str]]:
     """The argv and environment to run ``manage.py`` in a child process against the test database, as
     staff or the worker would run it."""

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "industries",
     "surveys",
     "api",
+    "maps",
 ]
 
 MIDDLEWARE = [

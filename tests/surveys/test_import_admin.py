@@ -50,7 +50,8 @@ def test_upload_queue_run_watch_and_download(
 
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.SUCCEEDED, batch.error
-    assert (batch.created_count, batch.rejected_count) == (1, 1) and Enterprise.objects.count() == 1
+    assert (batch.created_count, batch.rejected_count) == (1, 1), open(batch.report_csv.path).read()
+    assert Enterprise.objects.count() == 1
     page = staff_client.get(reverse("admin:surveys_importbatch_change", args=[batch.pk])).content.decode()
     assert '<meta http-equiv="refresh"' not in page
     download = staff_client.get(reverse("admin:surveys_importbatch_report", args=[batch.pk, "csv"]))
