@@ -15,6 +15,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
+from .pagination import Cursor, keyset_window
+from .selectors import enterprise_columns, enterprise_values
+
 # Decimal places of coordinates: 6 is ~0.1 m, finer than any survey GPS.
 COORDINATE_DECIMALS = 6
 
@@ -91,3 +94,38 @@ def count_matched(queryset: QuerySet) -> tuple[int, bool]:
     if estimate <= settings.API_EXACT_COUNT_LIMIT:
         return queryset.order_by().count(), True
     return estimate, False
+
+
+@dataclass
+class EnterprisePage:
+    features: str  # JSON array text
+    returned: int
+    next_cursor: Cursor | None
+    prev_cursor: Cursor | None
+    matched: int
+    matched_exact: bool
+
+
+def enterprise_page(queryset: QuerySet, *, user, size: int, cursor: Cursor | None) -> EnterprisePage:
+    """One keyset page of filtered enterprises as GeoJSON features, with the cursors of the pages around
+    it and the number matched: what the list endpoint and OGC items both answer. ``queryset`` is ordered
+    by id, or by distance (``near``) when it has that annotation."""
+    by_distance = "distance" in queryset.query.annotations
+    values = enterprise_values(
+        queryset, columns=enterprise_columns(user=user), extra=("distance",) if by_distance else ()
+    )
+    window = keyset_window(values, size=size, cursor=cursor, by_distance=by_distance)
+    backwards = bool(cursor and cursor.direction == "prev")
+    page = features_page(window, size=size, by_distance=by_distance, reverse=backwards)
+    more = page.count > size
+    has_next = page.count > 0 if backwards else more
+    has_prev = more if backwards else (cursor is not None and page.count > 0)
+    matched, exact = count_matched(queryset)
+    return EnterprisePage(
+        features=page.features,
+        returned=min(page.count, size),
+        next_cursor=Cursor("next", tuple(page.last_key)) if has_next and page.last_key else None,
+        prev_cursor=Cursor("prev", tuple(page.first_key)) if has_prev and page.first_key else None,
+        matched=matched,
+        matched_exact=exact,
+    )

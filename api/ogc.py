@@ -30,8 +30,8 @@ from industries.resolver import get_resolver
 
 from . import docs
 from .filters import EnterpriseFilterSet, parse_bbox, split_values
-from .geojson import count_matched, features_json, features_page
-from .pagination import Cursor, keyset_window
+from .geojson import enterprise_page, features_json
+from .pagination import Cursor
 from .selectors import enterprise_columns, enterprise_list, enterprise_values
 
 app_name = "ogc"
@@ -322,37 +322,23 @@ def enterprise_items(request) -> dict:
     queryset = enterprise_list(params=filters)
     if params.get("datetime"):
         queryset = queryset.filter(datetime_condition(params["datetime"], field_name="updated"))
-    by_distance = bool(params.get("near"))
-    size = parse_limit(params)
     cursor = Cursor.decode(params["cursor"]) if params.get("cursor") else None
-    values = enterprise_values(
-        queryset, columns=enterprise_columns(user=request.user), extra=("distance",) if by_distance else ()
-    )
-    window = keyset_window(values, size=size, cursor=cursor, by_distance=by_distance)
-    reverse_ = bool(cursor and cursor.direction == "prev")
-    page = features_page(window, size=size, by_distance=by_distance, reverse=reverse_)
-    more = page.count > size
-    has_next = more if not reverse_ else page.count > 0
-    has_prev = (cursor is not None and page.count > 0) if not reverse_ else more
-    matched, exact = count_matched(queryset)
+    page = enterprise_page(queryset, user=request.user, size=parse_limit(params), cursor=cursor)
 
     items_url = _url(request, "items", collection_id=ENTERPRISES)
     links = [
         _link(request.build_absolute_uri(), "self", GEOJSON),
         _link(_url(request, "collection", collection_id=ENTERPRISES), "collection", JSON),
     ]
-    if has_next and page.last_key:
-        cursor_text = Cursor("next", tuple(page.last_key)).encode()
-        links.append(_link(_page_url(request, items_url, cursor=cursor_text), "next", GEOJSON))
-    if has_prev and page.first_key:
-        cursor_text = Cursor("prev", tuple(page.first_key)).encode()
-        links.append(_link(_page_url(request, items_url, cursor=cursor_text), "prev", GEOJSON))
+    for rel, page_cursor in (("next", page.next_cursor), ("prev", page.prev_cursor)):
+        if page_cursor:
+            links.append(_link(_page_url(request, items_url, cursor=page_cursor.encode()), rel, GEOJSON))
     return {
         "type": "FeatureCollection",
         "timeStamp": _now(),
         # Only when counted: a planner's estimate would make clients stop early or wait for more.
-        **({"numberMatched": matched} if exact else {}),
-        "numberReturned": min(page.count, size),
+        **({"numberMatched": page.matched} if page.matched_exact else {}),
+        "numberReturned": page.returned,
         "links": links,
         "features": orjson.Fragment(page.features),
     }

@@ -13,9 +13,9 @@ from industries.models import District, Division, Enterprise, Upazila
 from industries.resolver import get_resolver
 
 from . import docs
-from .geojson import count_matched, features_page
-from .pagination import Cursor, keyset_window, page_size
-from .selectors import enterprise_columns, enterprise_list, enterprise_values
+from .geojson import enterprise_page
+from .pagination import Cursor, page_size
+from .selectors import enterprise_list
 from .serializers import EnterpriseSerializer
 
 GEOJSON = "application/geo+json"
@@ -39,29 +39,17 @@ class EnterpriseList(APIView):
     def get(self, request):
         params = request.query_params
         queryset = enterprise_list(params=params)
-        by_distance = bool(params.get("near"))
-        size = page_size(params)
         cursor = Cursor.decode(params["cursor"]) if params.get("cursor") else None
-        columns = enterprise_columns(user=request.user)
-        values = enterprise_values(queryset, columns=columns, extra=("distance",) if by_distance else ())
-        window = keyset_window(values, size=size, cursor=cursor, by_distance=by_distance)
-        reverse = bool(cursor and cursor.direction == "prev")
-        page = features_page(window, size=size, by_distance=by_distance, reverse=reverse)
-        more = page.count > size
-        has_next = more if not reverse else page.count > 0
-        has_prev = (cursor is not None and page.count > 0) if not reverse else more
-        matched, exact = count_matched(queryset)
-
+        page = enterprise_page(queryset, user=request.user, size=page_size(params), cursor=cursor)
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
-        if has_next and page.last_key:
-            links.append(_link(request, "next", Cursor("next", tuple(page.last_key))))
-        if has_prev and page.first_key:
-            links.append(_link(request, "prev", Cursor("prev", tuple(page.first_key))))
+        for rel, page_cursor in (("next", page.next_cursor), ("prev", page.prev_cursor)):
+            if page_cursor:
+                links.append(_link(request, rel, page_cursor))
         envelope = {
             "type": "FeatureCollection",
-            "numberMatched": matched,
-            "numberMatchedExact": exact,
-            "numberReturned": min(page.count, size),
+            "numberMatched": page.matched,
+            "numberMatchedExact": page.matched_exact,
+            "numberReturned": page.returned,
             "next": next((link["href"] for link in links if link["rel"] == "next"), None),
             "prev": next((link["href"] for link in links if link["rel"] == "prev"), None),
             "links": links,

@@ -221,15 +221,7 @@ def enterprise_write(*, values: dict, enterprise: Enterprise | None = None) -> t
     for field in _MODEL_FIELDS:
         value = row[field]
         setattr(enterprise, field, None if pd.isna(value) else value)
-    for field in (
-        "stated_district_id",
-        "stated_upazila_id",
-        "investment_bdt",
-        "workers_male",
-        "workers_female",
-        "workers_total",
-        "year_established",
-    ):
+    for field in _INTEGER_FIELDS:
         value = getattr(enterprise, field)
         setattr(enterprise, field, None if value is None else int(value))
     enterprise.location = Point(float(row.longitude), float(row.latitude), srid=4326)
@@ -242,26 +234,11 @@ def enterprise_write(*, values: dict, enterprise: Enterprise | None = None) -> t
     return enterprise, [r for r in reasons if r.severity != REJECT]
 
 
-_MODEL_FIELDS = (
-    "name_en",
-    "name_bn",
-    "owner_name",
-    "owner_phone",
-    "owner_nid",
-    "address",
-    "stated_district_id",
-    "stated_upazila_id",
-    "isic_section",
-    "isic_division",
-    "product",
-    "kind",
-    "is_family_based",
-    "is_labour_intensive",
-    "investment_bdt",
-    "workers_male",
-    "workers_female",
-    "workers_total",
-    "year_established",
-    "registration_no",
-    "status",
+_INTEGER_FIELDS = ("stated_district_id", "stated_upazila_id", "investment_bdt", "year_established")
+_INTEGER_FIELDS += ("workers_male", "workers_female", "workers_total")
+# The model fields those set: places are stated units, coordinates become the location.
+_MODEL_FIELDS = tuple(
+    {"district": "stated_district_id", "upazila": "stated_upazila_id"}.get(f, f)
+    for f in WRITABLE_FIELDS
+    if f not in ("latitude", "longitude")
 )
