@@ -63,7 +63,7 @@ def suppress_below(user) -> int:
     """Groups with fewer enterprises than this (and more than none) are hidden from this caller; 0: none."""
     if user and user.is_authenticated and (user.is_staff or may_see_personal(user)):
         return 0
-    return getattr(settings, "API_SUPPRESS_BELOW", 3)
+    return settings.API_SUPPRESS_BELOW
 
 
 def parse_by(params) -> list[str]:

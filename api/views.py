@@ -98,8 +98,9 @@ class EnterpriseDetail(APIView):
         return enterprise_update_from_api(request, pk, partial=True)
 
     def delete(self, request, pk: int):
-        get_object_or_404(Enterprise, pk=pk).delete()
-        return HttpResponse(status=204)
+        from .writes import enterprise_delete_from_api
+
+        return enterprise_delete_from_api(pk)
 
 
 # Admin units: GeoJSON with codes, names and parent codes; ?geometry=false for plain lists (dropdowns),

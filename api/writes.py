@@ -2,6 +2,7 @@
 
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,6 +13,7 @@ from surveys.exceptions import RowRejected
 from surveys.services import WRITABLE_FIELDS, enterprise_write
 
 from .serializers import EnterpriseSerializer
+from .tiles import tiles_invalidate
 
 
 def _values(request, current: dict | None) -> dict:
@@ -63,9 +65,16 @@ def _save(request, values: dict, enterprise: Enterprise | None, status: int) -> 
         raise ValidationError(
             error.message_dict if hasattr(error, "error_dict") else error.messages
         ) from None
+    transaction.on_commit(tiles_invalidate)  # map tiles of the old data stop being served
     feature = EnterpriseSerializer(enterprise, context={"request": request}).data
     feature["warnings"] = [{"code": r.code, "en": r.en, "bn": r.bn} for r in warnings]
     return HttpResponse(orjson.dumps(feature), content_type="application/geo+json", status=status)
+
+
+def enterprise_delete_from_api(pk: int) -> HttpResponse:
+    get_object_or_404(Enterprise, pk=pk).delete()
+    transaction.on_commit(tiles_invalidate)
+    return HttpResponse(status=204)
 
 
 def enterprise_create_from_api(request) -> HttpResponse:

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Install the system packages the project needs (PostgreSQL 15 + PostGIS 3, GDAL, Python venv, and for the
-# browser tests Debian's Chromium), only if one is missing. Needs root or passwordless sudo for apt-get; says so instead of failing obscurely.
+# Install the system packages the project needs (PostgreSQL 15 + PostGIS 3, GDAL, Python venv; for the
+# browser tests Debian's Chromium and a Bangla font), only if one is missing. Needs root or passwordless
+# sudo for apt-get; says so instead of failing obscurely.
 set -euo pipefail
 
-# Extra packages may be named on the command line: `make test` adds chromium for the browser tests.
+# Extra packages may be named on the command line: `make test` adds chromium and a Bangla font (without
+# one, screenshots show boxes for Bangla text).
 packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin python3-venv "$@")
 if [ -n "${DATABASE_URL:-}" ]; then
     # An external PostGIS: only the client libraries GeoDjango loads (GDAL pulls GEOS and PROJ).

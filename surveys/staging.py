@@ -95,9 +95,6 @@ def columns_to_write(fields_present: set[str]) -> list[str]:
 def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: int) -> StageResult:
     columns = list(FIELD_TYPES)
     with connection.cursor() as cursor:
-        # These statements look expensive to the planner, so it JIT-compiles them, which costs more than
-        # it saves on a batch (about 200 ms a statement, seen in the plans at 63,000 rows).
-        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             f"CREATE TEMP TABLE {STAGE} (id bigint PRIMARY KEY, line integer, "
             "location geometry(Point, 4326), "

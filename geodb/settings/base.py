@@ -76,6 +76,9 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL, conn_max_age=60, conn_health_checks=True
     )
 }
+# PostgreSQL JIT-compiles statements it thinks are expensive (imports, tiles, stats at 1M rows); the
+# compilation costs more than it saves on them (a 1M-row district tile: ~120 ms with JIT, ~70 ms without).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -149,10 +152,13 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("GEODB_API_ANON_RATE", "120/minute"),
+        # One visit of the map makes about six API requests and each change of filter four more.
+        "anon": os.environ.get("GEODB_API_ANON_RATE", "600/minute"),
         "user": os.environ.get("GEODB_API_KEY_RATE", "1200/minute"),
         # GDAL's OAPIF client (QGIS) pages 10 features at a time: it needs more requests than a browser.
         "ogc_anon": os.environ.get("GEODB_OGC_ANON_RATE", "1200/minute"),
+        # A map pan loads a screenful of vector tiles at once.
+        "tiles_anon": os.environ.get("GEODB_TILES_ANON_RATE", "3000/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -174,6 +180,24 @@ API_MAX_PAGE_SIZE = 10_000
 # numberMatched is counted exactly when the planner expects at most this many rows; above, it is the
 # planner's estimate and numberMatchedExact is false.
 API_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_API_EXACT_COUNT_LIMIT", 200_000))
+# Statistics: groups with fewer enterprises than this are null for anonymous callers (re-identification).
+API_SUPPRESS_BELOW = 3
+
+# The map (maps/) and its vector tiles (api/tiles.py). Below MAP_POINTS_MIN_ZOOM the map shows a
+# choropleth; from there tiles. Below TILE_POINT_MIN_ZOOM a tile holds cells of TILE_CELL_PIXELS with
+# counts, from there points, unless it would hold more than TILE_MAX_POINTS or TILE_MAX_BYTES: then finer
+# cells of TILE_DENSE_CELL_PIXELS, so that no tile reaches 500 KB.
+MAP_POINTS_MIN_ZOOM = 9
+TILE_POINT_MIN_ZOOM = 11
+TILE_MAX_POINTS = 3_000
+TILE_MAX_BYTES = 480_000
+TILE_CELL_PIXELS = 32
+TILE_DENSE_CELL_PIXELS = 8
+TILE_MAX_AGE = int(os.environ.get("GEODB_TILE_MAX_AGE", 300))  # Cache-Control max-age, seconds
+# Rendered tiles kept in the Django cache under their ETag (0: off). Set high in production: a change of
+# data changes the ETag, so nothing stale is served.
+TILE_CACHE_SECONDS = int(os.environ.get("GEODB_TILE_CACHE_SECONDS", 0))
+
 # Ministries' web apps that may call the API from a browser (comma-separated origins).
 CORS_ALLOWED_ORIGINS = [o for o in os.environ.get("GEODB_CORS_ALLOWED_ORIGINS", "").split(",") if o]
 CORS_URLS_REGEX = r"^/(api|ogc|tiles)/.*$"

@@ -1,6 +1,7 @@
 """Staff upload a survey file in the admin; a PostgreSQL-backed worker imports it; the page shows it."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -50,7 +51,7 @@ def test_upload_queue_run_watch_and_download(
 
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.SUCCEEDED, batch.error
-    assert (batch.created_count, batch.rejected_count) == (1, 1), open(batch.report_csv.path).read()
+    assert (batch.created_count, batch.rejected_count) == (1, 1), Path(batch.report_csv.path).read_text()
     assert Enterprise.objects.count() == 1
     page = staff_client.get(reverse("admin:surveys_importbatch_change", args=[batch.pk])).content.decode()
     assert '<meta http-equiv="refresh"' not in page

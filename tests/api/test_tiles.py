@@ -1,0 +1,310 @@
+"""Vector tiles of enterprises: points at the point zoom, counted cells below it and in dense tiles, the
+list's filters, HTTP caching, and every tile under 500 KB. Tiles are decoded with mapbox-vector-tile."""
+
+import math
+
+import mapbox_vector_tile
+import pytest
+from django.contrib.gis.geos import Point
+from django.db import connection
+
+from api.tiles import MEDIA_TYPE, tiles_invalidate
+from industries.locate import locate_enterprises
+from industries.models import Enterprise
+from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+POINT_ZOOM = 11  # TILE_POINT_MIN_ZOOM's default
+MAX_TILE_BYTES = 500 * 1000
+PERSONAL = {"owner_name": "Abdul Karim", "owner_phone": "+8801712345678", "owner_nid": "1234567890"}
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
+    """The slippy-map tile holding lon/lat at zoom z."""
+    n = 2**z
+    x = math.floor((lon + 180) / 360 * n)
+    y = math.floor((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return z, x, y
+
+
+def url(z: int, x: int, y: int) -> str:
+    return f"/tiles/enterprises/{z}/{x}/{y}.pbf"
+
+
+def fetch(client, tile: tuple[int, int, int], **params):
+    return client.get(url(*tile), params)
+
+
+def layers(client, tile: tuple[int, int, int], **params) -> dict:
+    response = fetch(client, tile, **params)
+    assert response.status_code == 200, response.content[:2000]
+    assert response["Content-Type"] == MEDIA_TYPE
+    return mapbox_vector_tile.decode(response.content)
+
+
+def cell_total(decoded: dict) -> int:
+    return sum(feature["properties"]["count"] for feature in decoded["cells"]["features"])
+
+
+def make(count: int, **fields) -> list[Enterprise]:
+    enterprises = EnterpriseFactory.create_batch(count, **fields)
+    locate_enterprises(ids=[enterprise.pk for enterprise in enterprises])
+    return enterprises
+
+
+def insert_many(count: int, *, lon: float, lat: float, spread: float, name_length: int = 30) -> None:
+    """``count`` enterprises at random within ``spread`` degrees of lon/lat, in one statement: the factory
+    would take minutes. Names are padded to ``name_length`` characters: 30 is a typical name."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO industries_enterprise (
+                name_en, name_bn, name_en_key, name_bn_key, owner_name, owner_phone, owner_nid, address,
+                location, district_mismatch, isic_section, isic_division, product, kind, is_family_based,
+                is_labour_intensive, size_class, size_policy, status, is_synthetic, created, updated)
+            SELECT rpad('Dense Works ' || i, %(length)s, 'x'), rpad('ঘন শিল্প ' || i, %(length)s, 'ক'), '', '',
+                   'Abdul Karim', '', '', '',
+                   ST_SetSRID(ST_MakePoint(%(lon)s + (random() - 0.5) * 2 * %(spread)s,
+                                           %(lat)s + (random() - 0.5) * 2 * %(spread)s), 4326),
+                   false, 'C', '13', '', 'manufacturing', false, false,
+                   (ARRAY['cottage', 'micro', 'small'])[1 + i %% 3], 'NIP2016', 'active', true, now(), now()
+            FROM generate_series(1, %(count)s) AS i
+            """,
+            {"count": count, "lon": lon, "lat": lat, "spread": spread, "length": name_length},
+        )
+
+
+# --- what a tile holds -----------------------------------------------------------------------------------
+
+
+def test_points_layer_at_the_point_zoom_has_the_enterprise_and_no_personal_data(client):
+    (enterprise,) = make(1, location=BOGURA_TOWN, size_class="small", **PERSONAL)
+
+    decoded = layers(client, tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM))
+
+    assert set(decoded) == {"enterprises"}
+    (feature,) = decoded["enterprises"]["features"]
+    assert feature["id"] == enterprise.pk
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["properties"] == {
+        "id": enterprise.pk,
+        "size_class": "small",
+        "name_en": enterprise.name_en,
+        "name_bn": enterprise.name_bn,
+        "kind": "manufacturing",
+    }
+
+
+def test_no_personal_data_in_any_tile_even_for_staff(client, django_user_model):
+    make(3, location=BOGURA_TOWN, **PERSONAL)
+    client.force_login(django_user_model.objects.create_superuser("admin"))
+
+    for z in (6, POINT_ZOOM, 16):
+        body = fetch(client, tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, z)).content
+        assert body
+        assert not any(value.encode() in body for value in PERSONAL.values())
+
+
+def test_cells_below_the_point_zoom_count_the_enterprises_of_the_tile(client):
+    make(3, location=BOGURA_TOWN, size_class="small")
+    make(1, location=BOGURA_TOWN, size_class="cottage")
+    make(2, location=NAOGAON_TOWN, size_class="cottage")
+    tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 7)
+    assert tile == tile_of(NAOGAON_TOWN.x, NAOGAON_TOWN.y, 7)
+
+    decoded = layers(client, tile)
+
+    assert set(decoded) == {"cells"}
+    assert cell_total(decoded) == 6
+    cells = sorted(decoded["cells"]["features"], key=lambda feature: -feature["properties"]["count"])
+    assert [feature["geometry"]["type"] for feature in cells] == ["Point", "Point"]
+    assert cells[0]["properties"] == {"count": 4, "small_or_larger": 3, "size_class": "small"}
+    assert cells[1]["properties"] == {"count": 2, "small_or_larger": 0, "size_class": "cottage"}
+
+
+def test_an_enterprise_on_a_tile_edge_is_counted_in_one_tile_only(client):
+    # x = 191 at zoom 8 starts exactly at 88.59375°E.
+    EnterpriseFactory(location=Point(88.59375, 24.5, srid=4326))
+    z, x, y = tile_of(88.59375, 24.5, 8)
+    assert x == 191
+
+    assert cell_total(layers(client, (z, x, y))) == 1
+    assert "cells" not in layers(client, (z, x - 1, y))
+
+
+def test_a_tile_with_too_many_points_carries_finer_cells(client, settings):
+    settings.TILE_MAX_POINTS = 5
+    make(6, location=BOGURA_TOWN)
+    make(2, location=Point(89.3797, 24.8465, srid=4326))  # 1 km east: another 8-pixel cell at zoom 11
+    tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
+
+    decoded = layers(client, tile)
+
+    assert set(decoded) == {"cells"}
+    assert sorted(feature["properties"]["count"] for feature in decoded["cells"]["features"]) == [2, 6]
+    settings.TILE_MAX_POINTS = 8
+    assert len(layers(client, tile)["enterprises"]["features"]) == 8
+
+
+def test_a_tile_of_too_many_bytes_carries_cells(client):
+    insert_many(2_000, lon=89.3697, lat=24.8465, spread=0.005, name_length=255)
+
+    response = fetch(client, tile_of(89.3697, 24.8465, 13))
+
+    assert set(mapbox_vector_tile.decode(response.content)) == {"cells"}
+    assert len(response.content) < MAX_TILE_BYTES
+
+
+def test_every_tile_stays_under_500_kb_with_20000_enterprises_in_one_town(client):
+    insert_many(20_000, lon=89.3697, lat=24.8465, spread=0.03)
+
+    sizes, counted = {}, {}
+    for z in range(4, 19):
+        # The tiles over the town; up to the point zoom (a tile wider than the town) they hold all of it.
+        offsets = (-0.03, 0, 0.03)
+        for tile in {tile_of(89.3697 + dx, 24.8465 + dy, z) for dx in offsets for dy in offsets}:
+            response = fetch(client, tile)
+            assert response.status_code == 200
+            sizes[tile] = len(response.content)
+            decoded = mapbox_vector_tile.decode(response.content)
+            counted[z] = counted.get(z, 0) + (cell_total(decoded) if "cells" in decoded else 0)
+
+    assert max(sizes.values()) < MAX_TILE_BYTES, max(sizes.items(), key=lambda item: item[1])
+    # Too dense for points at the point zoom: cells, which count every enterprise once.
+    assert counted[4] == counted[POINT_ZOOM - 1] == counted[POINT_ZOOM] == 20_000
+
+
+def test_empty_tile_is_an_empty_200(client):
+    make(1, location=BOGURA_TOWN)
+
+    response = fetch(client, (5, 0, 0))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == MEDIA_TYPE
+    assert response.content == b""
+
+
+# --- filters ---------------------------------------------------------------------------------------------
+
+
+def test_the_lists_filters_apply(client):
+    (in_bogura,) = make(1, location=BOGURA_TOWN, size_class="small")
+    make(1, location=BOGURA_TOWN, size_class="cottage")
+    make(2, location=NAOGAON_TOWN, size_class="small")
+    national = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 7)
+    town = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 14)
+
+    assert cell_total(layers(client, national)) == 4
+    assert cell_total(layers(client, national, district="Bogura")) == 2
+    assert cell_total(layers(client, national, district="বগুড়া", size="small")) == 1
+    features = layers(client, town, size="small")["enterprises"]["features"]
+    assert [feature["id"] for feature in features] == [in_bogura.pk]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "handloom"},
+        {"near": "89.37,24.85", "radius": "2000"},
+        {"bbox": "89.3,24.8,89.4,24.9"},
+        {"within": "POLYGON((89.3 24.8, 89.4 24.8, 89.4 24.9, 89.3 24.9, 89.3 24.8))"},
+        {"registered": "false", "year_min": "2000", "workers_max": "10", "sector": "C"},
+        {"survey": "2024 census", "kind": "manufacturing"},
+    ],
+)
+def test_every_filter_of_the_list_works_in_tiles(client, params):
+    (enterprise,) = make(1, location=BOGURA_TOWN, year_established=2010, isic_section="C")
+    expected = [] if "survey" in params else [enterprise.pk]
+
+    for z in (7, 14):
+        decoded = layers(client, tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, z), **params)
+        if z == 7:
+            assert (cell_total(decoded) if decoded else 0) == len(expected)
+        else:
+            assert [f["id"] for f in decoded.get("enterprises", {}).get("features", [])] == expected
+
+
+def test_unknown_district_is_a_400_in_json(client):
+    response = fetch(client, (7, 95, 54), district="Atlantis")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "district" in response.json()
+
+
+def test_bad_filter_value_is_a_400_not_a_500(client):
+    assert fetch(client, (7, 95, 54), size="huge").status_code == 400
+    assert fetch(client, (7, 95, 54), near="89.37,24.85").status_code == 400
+
+
+@pytest.mark.parametrize("z,x,y", [(23, 0, 0), (3, 8, 0), (3, 0, 8), (0, 1, 0)])
+def test_a_tile_outside_the_grid_is_a_404(client, z, x, y):
+    response = client.get(url(z, x, y))
+
+    assert response.status_code == 404
+
+
+# --- HTTP caching ----------------------------------------------------------------------------------------
+
+
+def test_etag_and_if_none_match_give_a_304(client):
+    make(1, location=BOGURA_TOWN)
+    tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
+
+    first = fetch(client, tile)
+    etag = first["ETag"]
+    again = client.get(url(*tile), HTTP_IF_NONE_MATCH=etag)
+    weak = client.get(url(*tile), HTTP_IF_NONE_MATCH=f'"other", W/{etag}')
+    stale = client.get(url(*tile), HTTP_IF_NONE_MATCH='"other"')
+
+    assert etag.startswith('"') and etag.endswith('"')
+    assert (again.status_code, again.content, again["ETag"]) == (304, b"", etag)
+    assert "max-age=" in again["Cache-Control"]
+    assert weak.status_code == 304
+    assert (stale.status_code, stale.content) == (200, first.content)
+
+
+def test_cache_control_is_public_with_the_configured_max_age(client, settings):
+    assert fetch(client, (7, 95, 54))["Cache-Control"] == "public, max-age=300"
+    settings.TILE_MAX_AGE = 60
+    response = fetch(client, (7, 95, 54))
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_etag_follows_tile_query_and_data(client):
+    make(1, location=BOGURA_TOWN)
+    tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
+    etag = fetch(client, tile)["ETag"]
+
+    assert fetch(client, tile)["ETag"] == etag
+    assert fetch(client, (tile[0], tile[1] + 1, tile[2]))["ETag"] != etag
+    assert fetch(client, tile, district="Bogura")["ETag"] != etag
+    assert (
+        fetch(client, tile, size="small", district="10")["ETag"]
+        == fetch(client, tile, district="10", size="small")["ETag"]
+    )
+    tiles_invalidate()
+    after_invalidate = fetch(client, tile)["ETag"]
+    assert after_invalidate != etag
+    make(1, location=BOGURA_TOWN)  # a new row moves max(id), even without tiles_invalidate()
+    assert fetch(client, tile)["ETag"] != after_invalidate
+
+
+def test_server_side_cache_serves_the_tile_until_the_data_changes(
+    client, settings, django_assert_num_queries
+):
+    settings.TILE_CACHE_SECONDS = 60
+    (enterprise,) = make(1, location=BOGURA_TOWN, size_class="micro")
+    tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
+    first = fetch(client, tile).content
+
+    with django_assert_num_queries(1):  # the data version; no tile query
+        assert fetch(client, tile).content == first
+    Enterprise.objects.filter(pk=enterprise.pk).update(size_class="small")
+    tiles_invalidate()
+
+    (feature,) = layers(client, tile)["enterprises"]["features"]
+    assert feature["properties"]["size_class"] == "small"

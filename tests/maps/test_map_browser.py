@@ -1,0 +1,281 @@
+"""The national map in real Chromium against the live server: filters, the panel against the API, the
+vector tiles, the language switch, a shared link, a popup, and not one failed request or console error.
+
+Screenshots go to tests/artifacts/ (national.png, bogura.png, bangla.png, restored.png, popup.png,
+phone.png) for a person to look at.
+"""
+
+import io
+import json
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+from industries.locate import locate_enterprises
+from tests.factories import EnterpriseFactory
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
+RAJSHAHI, BOGURA = "50", "10"
+BOGURA_BOX = (88.9, 24.5, 89.8, 25.2)  # lon/lat, around the district
+KNOWN = 8
+
+# The screen positions of the enterprises the loaded vector tiles draw, as [id, x, y] in map pixels.
+ENTERPRISES_ON_SCREEN = """() => {
+  const map = window.bscicMap.debug.map();
+  const grid = Object.values(map._layers).find((layer) => layer._vectorTiles);
+  const size = grid.getTileSize();
+  const out = [];
+  for (const key in grid._vectorTiles) {
+    const [x, y, z] = key.split(":").map(Number);
+    if (z !== map.getZoom()) continue;
+    const features = grid._vectorTiles[key]._features;
+    for (const id in features) {
+      if (features[id].layerName !== "enterprises") continue;
+      const pixel = features[id].feature._point.add(L.point(x, y).scaleBy(size));
+      const point = map.latLngToContainerPoint(map.unproject(pixel, z));
+      out.push([Number(id), point.x, point.y]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # Playwright's sync API keeps an event loop in this thread, so Django would take the ORM calls of the
+    # test and of live_server's teardown for calls from async code. None of them runs inside that loop.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+
+
+class Watched:
+    """A page with every failed request, error response and console error recorded."""
+
+    def __init__(self, browser, base_url: str, **context):
+        self.base_url = base_url
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.foreign: list[str] = []
+        page = self.page
+        page.on("requestfailed", lambda r: self.problems.append(f"failed {r.url}: {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status} {r.url}"))
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("request", self._request)
+
+    def _request(self, request):
+        if not request.url.startswith((self.base_url, "data:", "blob:")):
+            self.foreign.append(request.url)
+
+    def close(self):
+        self.context.close()
+
+
+def api(live_server, path: str) -> dict:
+    with urllib.request.urlopen(f"{live_server.url}{path}") as response:
+        return json.loads(response.read())
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def wait_idle(page):
+    page.wait_for_function("() => window.bscicMap && window.bscicMap.debug.idle()")
+
+
+def wait_rendered(page, expected: int):
+    try:
+        page.wait_for_function(
+            "n => window.bscicMap.debug.renderedCount() === n", arg=expected, timeout=20_000
+        )
+    except Exception:
+        shown = page.evaluate("() => window.bscicMap.debug.renderedCount()")
+        raise AssertionError(f"the map draws {shown} enterprises, the API counts {expected}") from None
+
+
+def known_enterprises() -> list:
+    """Enterprises in Bogura town, 1 km apart, besides the synthetic ones."""
+    made = [
+        EnterpriseFactory(
+            name_en=f"Karatoya Handloom {i}",
+            name_bn=f"করতোয়া তাঁত {i}",
+            location=Point(89.3697 + (i % 4) * 0.01, 24.8465 + (i // 4) * 0.01, srid=4326),
+            size_class="small",
+            isic_section="C",
+            isic_division="13",
+            product="Handloom saree",
+            year_established=2015,
+            owner_name="Secret Owner",
+        )
+        for i in range(KNOWN)
+    ]
+    locate_enterprises(ids=[e.id for e in made])
+    return made
+
+
+def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_popup(
+    geography_reloaded_afterwards, live_server, browser
+):
+    call_command("generate_enterprises", count=3000, seed=1, stdout=io.StringIO())
+    made = known_enterprises()
+    national = api(live_server, "/api/v1/stats/")["total"]["count"]
+    bogura = api(live_server, f"/api/v1/enterprises/?district={BOGURA}&page_size=1")["numberMatched"]
+    bogura_stats = api(live_server, f"/api/v1/stats/?district={BOGURA}")["total"]
+    assert bogura == bogura_stats["count"] >= KNOWN
+    upazilas = api(live_server, f"/api/v1/upazilas/?geometry=false&district={BOGURA}")
+    watched = Watched(browser, live_server.url, viewport={"width": 1280, "height": 800})
+    page = watched.page
+
+    # 1. The national map: a choropleth by division and the national total.
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_contain_text("BSCIC industry GIS")
+    expect(page.locator("#total-count")).to_have_attribute("data-value", str(national))
+    expect(page.locator(".legend h4")).to_have_text("Enterprises by division")
+    expect(page.locator("#synthetic-note")).to_be_visible()
+    wait_idle(page)
+    page.screenshot(path=ARTIFACTS / "national.png")
+
+    # 2. Rajshahi, then Bogura: the URL, the panel and the map agree with the API.
+    page.select_option("#f-division", RAJSHAHI)
+    expect(page.locator("#f-district option")).to_have_count(1 + 8)  # Rajshahi's 8 districts
+    page.select_option("#f-district", BOGURA)
+    expect(page.locator("#f-upazila")).to_be_enabled()
+    expect(page.locator("#f-upazila option")).to_have_count(1 + len(upazilas))
+    expect(page.locator("#total-count")).to_have_attribute("data-value", str(bogura))
+    assert query(page) | {"zoom": "-", "lat": "-", "lng": "-"} == {
+        "division": RAJSHAHI,
+        "district": BOGURA,
+        "zoom": "-",
+        "lat": "-",
+        "lng": "-",
+        "lang": "en",
+    }
+    # Choosing a district zooms to it, where the enterprises are drawn (after the zoom animation).
+    page.wait_for_function("() => window.bscicMap.debug.map().getZoom() >= 9")
+    wait_rendered(page, bogura)
+    workers = page.locator("#workers-by-sex").inner_text()
+    assert f"{bogura_stats['workers_female']:,}" in workers
+    expect(page.locator("#download-csv")).to_have_attribute(
+        "href", f"/api/v1/enterprises/export.csv?division={RAJSHAHI}&district={BOGURA}"
+    )
+    wait_idle(page)
+    page.screenshot(path=ARTIFACTS / "bogura.png")
+    bogura_url = page.url
+
+    # 3. Bangla: the labels, the place names and the digits change; the filters stay.
+    page.click("#language-switch")
+    page.wait_for_url("**lang=bn**")
+    expect(page.locator("html")).to_have_attribute("lang", "bn")
+    expect(page.locator("label[for=f-division]")).to_have_text("বিভাগ")
+    expect(page.locator("#panel-title")).to_have_text("বর্তমান নির্বাচন")
+    expect(page.locator("#f-division option:checked")).to_have_text("রাজশাহী")
+    expect(page.locator("#f-district option:checked")).to_have_text("বগুড়া")
+    bangla_digits = str(bogura).translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
+    expect(page.locator("#total-count")).to_have_text(bangla_digits)
+    expect(page.locator("#language-switch")).to_have_text("English")
+    wait_rendered(page, bogura)
+    wait_idle(page)
+    page.screenshot(path=ARTIFACTS / "bangla.png")
+
+    # 4. The link of step 2, opened afresh, is the same view.
+    fresh = Watched(browser, live_server.url, viewport={"width": 1280, "height": 800})
+    fresh.page.goto(bogura_url)
+    expect(fresh.page.locator("#f-division option:checked")).to_have_text("Rajshahi")
+    expect(fresh.page.locator("#f-district option:checked")).to_have_text("Bogura")
+    expect(fresh.page.locator("#total-count")).to_have_attribute("data-value", str(bogura))
+    view = fresh.page.evaluate(
+        "() => { const m = window.bscicMap.debug.map(), c = m.getCenter();"
+        " return {zoom: m.getZoom(), lat: c.lat, lng: c.lng}; }"
+    )
+    shared = query(fresh.page)
+    assert view["zoom"] == int(query(page)["zoom"]) == int(shared["zoom"])
+    assert BOGURA_BOX[0] < view["lng"] < BOGURA_BOX[2] and BOGURA_BOX[1] < view["lat"] < BOGURA_BOX[3]
+    assert abs(view["lat"] - float(shared["lat"])) < 1e-3 and abs(view["lng"] - float(shared["lng"])) < 1e-3
+    wait_rendered(fresh.page, bogura)
+    wait_idle(fresh.page)
+    fresh.page.screenshot(path=ARTIFACTS / "restored.png")
+
+    # 5. Close in on the known enterprises and click one that no other point touches.
+    fresh.page.evaluate("() => window.bscicMap.debug.map().setView([24.8515, 89.3847], 14, {animate: false})")
+    fresh.page.wait_for_function(f"() => ({ENTERPRISES_ON_SCREEN})().length > 0")
+    fresh.page.wait_for_timeout(500)  # the last tiles of the view
+    on_screen = fresh.page.evaluate(ENTERPRISES_ON_SCREEN)
+    size = fresh.page.evaluate("() => window.bscicMap.debug.map().getSize()")
+    ids = {e.id for e in made}
+
+    def alone(point):
+        _, x, y = point
+        inside = 40 < x < size["x"] - 40 and 120 < y < size["y"] - 40
+        others = [(ox, oy) for oid, ox, oy in on_screen if oid != point[0]]
+        return inside and all((x - ox) ** 2 + (y - oy) ** 2 > 14**2 for ox, oy in others)
+
+    target = next(p for p in on_screen if p[0] in ids and alone(p))
+    box = fresh.page.locator("#map").bounding_box()
+    fresh.page.mouse.click(box["x"] + target[1], box["y"] + target[2])
+    popup = fresh.page.locator(".leaflet-popup-content .popup")
+    expect(popup).to_have_attribute("data-enterprise", str(target[0]))
+    enterprise = next(e for e in made if e.id == target[0])
+    expect(popup.locator("h3")).to_have_text(enterprise.name_en)
+    for text in ("Small", "C · Manufacturing", "Handloom saree", "2015", "Bogura Sadar", "Bogura"):
+        expect(popup).to_contain_text(text)
+    assert "Secret Owner" not in popup.inner_text()
+    expect(popup.locator("a")).to_have_attribute("href", f"/api/v1/enterprises/{enterprise.id}/")
+    fresh.page.wait_for_function(  # the popup's fade-in, for the screenshot
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
+    fresh.page.screenshot(path=ARTIFACTS / "popup.png")
+
+    # 6. Nothing failed, nothing was logged as an error, nothing was fetched from elsewhere.
+    for one in (watched, fresh):
+        assert one.problems == []
+        assert one.foreign == []
+        one.close()
+
+
+def test_on_a_phone_the_panel_comes_below_the_map_and_the_controls_take_the_keyboard(
+    geography_reloaded_afterwards, live_server, browser
+):
+    call_command("generate_enterprises", count=500, seed=2, stdout=io.StringIO())
+    watched = Watched(
+        browser, live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = watched.page
+
+    page.goto(f"{live_server.url}/?lang=bn")
+    expect(page.locator("#total-count")).to_have_attribute("data-value", "500")
+    map_box = page.locator("#map").bounding_box()
+    panel_box = page.locator("#panel").bounding_box()
+    assert panel_box["y"] >= map_box["y"] + map_box["height"] - 1
+    assert panel_box["width"] > 300 and map_box["width"] > 300
+    page.focus("#f-division")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "f-district"
+    wait_idle(page)
+    page.screenshot(path=ARTIFACTS / "phone.png", full_page=True)
+
+    assert watched.problems == []
+    assert watched.foreign == []
+    watched.close()

@@ -1,0 +1,85 @@
+"""The map page as the server sends it: languages, no CDN, Leaflet from our own static files, no basemap
+when none is configured, the state of a shared link in the controls."""
+
+import json
+import re
+
+import pytest
+from django.test import override_settings
+
+from tests.factories import EnterpriseFactory
+
+CDN_HOSTS = ("unpkg", "cdnjs", "jsdelivr", "googleapis")
+
+
+def map_config(html: str) -> dict:
+    found = re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+@pytest.mark.django_db
+def test_the_map_page_is_english_and_serves_leaflet_itself(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):  # the divisions and the synthetic-data check
+        response = client.get("/?lang=en")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "BSCIC industry GIS" in html and "বিসিক শিল্প জিআইএস" in html
+    assert "Workers by sex" in html
+    assert "/static/leaflet/leaflet.js" in html or "/static/leaflet/leaflet-src.js" in html
+    assert "/static/leaflet/leaflet.css" in html
+    assert "/static/maps/vendor/Leaflet.VectorGrid.bundled.min.js" in html
+    assert not [host for host in CDN_HOSTS if host in html]
+    config = map_config(html)
+    assert config["language"] == "en"
+    assert config["urls"]["tiles"] == "/tiles/enterprises/{z}/{x}/{y}.pbf"
+    assert config["urls"]["enterprise"] == "/api/v1/enterprises/{id}/"
+
+
+@pytest.mark.django_db
+def test_the_map_page_is_bangla_with_lang_bn(client):
+    response = client.get("/?lang=bn")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="bn">' in html
+    assert "লিঙ্গভেদে শ্রমিক" in html  # Workers by sex
+    assert ">রাজশাহী</option>" in html
+    assert map_config(html)["strings"]["loading"] == "লোড হচ্ছে…"
+    assert response.cookies["django_language"].value == "bn"
+    assert not [host for host in CDN_HOSTS if host in html]
+
+
+@pytest.mark.django_db
+@override_settings(BASEMAP_URL="")
+def test_without_a_basemap_the_page_asks_for_no_tiles_from_outside(client):
+    html = client.get("/").content.decode()
+
+    assert "openstreetmap" not in html
+    assert not re.search(r"https?://(?!127\.0\.0\.1|localhost|testserver)", re.sub(r"<a [^>]*>", "", html))
+    config = map_config(html)
+    assert config["basemap"] is False
+    # The boundaries are credited on the map itself when no basemap attribution carries them.
+    assert config["boundaryAttribution"].startswith("Boundaries: BBS / UN OCHA")
+
+
+@pytest.mark.django_db
+def test_a_shared_link_opens_with_its_filters_chosen_and_keeps_them_in_the_other_language(client):
+    html = client.get("/?division=50&district=10&size=small&sector=C&q=tant&zoom=10&lang=en").content.decode()
+
+    assert '<option value="50" selected>Rajshahi</option>' in html
+    assert '<option value="small" selected>' in html
+    assert '<option value="C" selected>' in html
+    assert 'value="tant"' in html
+    switch = re.search(r'id="language-switch"[^>]*href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert switch == "?division=50&district=10&size=small&sector=C&q=tant&zoom=10&lang=bn"
+
+
+@pytest.mark.django_db
+def test_the_synthetic_data_note_shows_only_when_there_is_synthetic_data(client):
+    assert 'id="synthetic-note"' not in client.get("/").content.decode()
+
+    EnterpriseFactory(is_synthetic=True)
+
+    assert 'id="synthetic-note"' in client.get("/").content.decode()
