@@ -382,7 +382,13 @@
     var feature = findArea("district", state.district) || findArea("division", state.division);
     if (!feature) return;
     layers.selected.addData(feature);
-    if (zoomTo) map.fitBounds(layers.selected.getBounds(), { padding: [16, 16] });
+    if (zoomTo) fitTo(layers.selected.getBounds());
+  }
+  // Leaflet drops a new view asked for while a zoom animation runs (choosing a district right after its
+  // division), so wait for that animation to end.
+  function fitTo(bounds) {
+    if (map._animatingZoom) { map.once("zoomend", function () { fitTo(bounds); }); return; }
+    map.fitBounds(bounds, { padding: [16, 16] });
   }
   function loadUpazilaBoundaries() {
     layers.upazilas.clearLayers();

@@ -1,0 +1,621 @@
+"""The national map at a million enterprises in headless Chromium: time to the first complete render of the
+national view (``/``) and of one district (``/?division=50&district=10``, Bogura in Rajshahi: the page
+zooms to the district itself), against the naive page in the same run: django-leaflet's Leaflet fetching
+every matching enterprise from the streamed GeoJSON export and adding them with ``L.geoJSON(data)``.
+
+    .venv/bin/python bench/map_bench.py            # geodb_api_bench, made by bench/api_bench.py --setup 1000000
+    .venv/bin/python bench/map_bench.py --repeat 3 --naive-limit 180 --division 50 --district 10
+
+The script starts ``manage.py runserver`` on a free loopback port (settings ``geodb.settings.dev``, no
+basemap, throttles opened, CORS open to the naive page) and serves the naive page from a temporary
+directory with Python's http.server on another port, so nothing is added to the project's URLs. Every load
+is a fresh browser context (empty cache). Its log is bench/out/server.log; screenshots go to bench/out/.
+
+"Complete" for the map: ``window.bscicMap.debug.idle()`` (no API request of the page pending), no zoom
+animation, the vector tile layer (if shown) done loading and drawing, and no request in flight, held for
+0.5 s without a new request (like Playwright's network idle); the time is the page's own clock
+(``performance.now()``, from navigation start) when that state began, polled every ~25 ms. For the naive
+page: two animation frames after ``L.geoJSON(data).addTo(map)`` returned and the last request (the marker
+icons) ended. The naive page gets ``--naive-limit`` seconds; where it does not finish, the script reports
+how far it got: bytes of GeoJSON received (from the DevTools protocol), features parsed and added, or a
+renderer crash. Its district view is loaded up to --repeat times while a load takes under a sixth of the
+limit; its national view once, last, since it may exhaust the renderer's memory.
+"""
+
+import argparse
+import http.server
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+BENCH_DSN = "postgis://geodb:geodb@127.0.0.1:5432/geodb_api_bench"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+QUIET_SECONDS = 0.5  # no new request for this long after the page is ready: Playwright's "network idle"
+# The issue: no page may ever ask for more than a few thousand GeoJSON features.
+GEOJSON_FEATURE_BUDGET = 3000
+
+# What the map page says about itself: null while anything is still loading or moving.
+MAP_READY = """() => {
+  const debug = window.bscicMap && window.bscicMap.debug;
+  const map = debug && debug.map();
+  if (!map || !debug.idle() || map._animatingZoom) return null;
+  let grid = null;
+  map.eachLayer((layer) => { if (layer._vectorTiles) grid = layer; });
+  if (grid && grid._loading) return null;
+  return {
+    now: performance.now(),
+    zoom: map.getZoom(),
+    rendered: debug.renderedCount(),
+    total: document.getElementById("total-count").dataset.value,
+  };
+}"""
+
+# The approach users would otherwise take: one GeoJSON layer of everything. The console lines only report
+# progress to the script; the page does nothing else.
+NAIVE_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Naive GeoJSON map</title><link rel="icon" href="data:,">
+<link rel="stylesheet" href="{static}leaflet/leaflet.css">
+<script src="{static}leaflet/leaflet.js"></script>
+<style>html, body, #map {{ height: 100%; margin: 0; }}</style></head>
+<body><div id="map"></div>
+<script>
+  function log(what, extra) {{
+    console.log("naive " + JSON.stringify(Object.assign({{what: what, t: performance.now()}}, extra || {{}})));
+  }}
+  log("start", {{origin: performance.timeOrigin}});
+  var params = new URLSearchParams(location.search);
+  var map = L.map("map").setView([23.7, 90.35], 7);
+  fetch(params.get("data"))
+    .then(function (response) {{ return response.json(); }})
+    .then(function (data) {{
+      log("parsed", {{features: data.features.length}});
+      var layer = L.geoJSON(data).addTo(map);
+      log("added", {{features: layer.getLayers().length}});
+      if (params.get("fit") && layer.getLayers().length) map.fitBounds(layer.getBounds());
+      requestAnimationFrame(function () {{ requestAnimationFrame(function () {{ log("done"); }}); }});
+    }})
+    .catch(function (error) {{ log("error", {{message: String(error)}}); }});
+</script></body></html>
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def chromium_rss_mb() -> float:
+    """The resident memory of the largest Chromium process started by this script (the renderer, mostly)."""
+    processes = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            rss_pages = int((stat.parent / "statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        ppid = int(text[text.rindex(")") + 2 :].split()[1])
+        processes[int(stat.parent.name)] = (ppid, comm, rss_pages * os.sysconf("SC_PAGE_SIZE"))
+    mine = {os.getpid()}
+    grew = True
+    while grew:
+        more = {pid for pid, (ppid, _, _) in processes.items() if ppid in mine} - mine
+        mine |= more
+        grew = bool(more)
+    sizes = [rss for pid, (_, comm, rss) in processes.items() if pid in mine and "chrom" in comm.lower()]
+    return max(sizes, default=0) / 1e6
+
+
+class RssPeak:
+    def __init__(self):
+        self.peak, self.sampled = 0.0, 0.0
+
+    def sample(self, every: float = 0.25):
+        if time.monotonic() - self.sampled >= every:
+            self.sampled = time.monotonic()
+            self.peak = max(self.peak, chromium_rss_mb())
+
+
+# --- the two servers --------------------------------------------------------------------------------------
+
+
+def start_django(port: int, *, database_url: str, cors_origin: str, log) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "geodb.settings.dev",
+        "GEODB_BASEMAP_URL": "",  # offline: the map draws the boundaries from the database
+        "GEODB_API_ANON_RATE": "100000/minute",
+        "GEODB_TILES_ANON_RATE": "100000/minute",
+        "GEODB_CORS_ALLOWED_ORIGINS": cors_origin,
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until_answers(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"the Django server exited with {server.returncode}: see {OUT / 'server.log'}")
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    sys.exit(f"the Django server did not answer {url} within {timeout:.0f} s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+        pass
+
+
+def serve_directory(directory: str, port: int) -> http.server.ThreadingHTTPServer:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(QuietHandler, directory=directory))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+# --- one load of the map page -----------------------------------------------------------------------------
+
+
+class Watched:
+    """A fresh context and page, with every request, failure and console error recorded."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.page = self.context.new_page()
+        self.requests, self.pending, self.problems = [], set(), []
+        self.console, self.crashed = [], False
+        page = self.page
+        page.on("request", self._request)
+        page.on("requestfinished", lambda r: self.pending.discard(r))
+        page.on("requestfailed", self._failed)
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status} {r.url}"))
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("crash", lambda _: setattr(self, "crashed", True))
+
+    def _request(self, request):
+        self.requests.append(request)
+        self.pending.add(request)
+
+    def _failed(self, request):
+        self.pending.discard(request)
+        self.problems.append(f"failed {request.url}: {request.failure}")
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+        self.console.append(message.text)
+
+    def close(self):
+        try:
+            self.context.close()
+        except PlaywrightError:
+            pass
+
+
+def kind_of(url: str) -> str:
+    path = urlparse(url).path
+    if path.startswith("/tiles/"):
+        return "tiles"
+    if path.startswith("/api/"):
+        return "api"
+    if path.startswith("/static/"):
+        return "static"
+    return "page" if path == "/" else "other"
+
+
+def short(url: str, width: int = 90) -> str:
+    parsed = urlparse(url)
+    text = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def load_map(browser, url: str, *, timeout: float, screenshot: Path | None) -> dict:
+    watched = Watched(browser)
+    page, rss = watched.page, RssPeak()
+    try:
+        page.goto(url, wait_until="commit")
+        deadline = time.monotonic() + timeout
+        ready = None
+        while True:
+            state = page.evaluate(MAP_READY)
+            rss.sample()
+            if state and not watched.pending:
+                if ready is None or ready["requests"] != len(watched.requests):
+                    ready = {**state, "requests": len(watched.requests), "seen": time.monotonic()}
+                elif time.monotonic() - ready["seen"] >= QUIET_SECONDS:
+                    break
+            else:
+                ready = None
+            if time.monotonic() > deadline:
+                return {"finished": False, "problems": watched.problems, "requests": len(watched.requests)}
+            page.wait_for_timeout(25)
+        rss.sample(every=0)
+        result = {
+            "finished": True,
+            "seconds": ready["now"] / 1000,
+            "zoom": ready["zoom"],
+            "rendered": ready["rendered"],
+            "total": ready["total"],
+            "url": page.url,
+            "rss": rss.peak,
+            "problems": list(watched.problems),
+            **what_it_asked_for(watched.requests),
+        }
+        if screenshot:
+            page.screenshot(path=screenshot)
+            result["screenshot"] = screenshot
+        return result
+    finally:
+        watched.close()
+
+
+def what_it_asked_for(requests) -> dict:
+    by_kind, features, largest_geojson = {}, 0, (0, "")
+    tiles, tile_bytes, largest_tile = 0, 0, (0, "")
+    timings = []
+    for request in requests:
+        kind = kind_of(request.url)
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+        response = request.response()
+        if response is None:
+            continue
+        timing = request.timing
+        if timing.get("responseEnd", -1) >= 0:
+            timings.append((timing["responseEnd"], request.url))
+        if kind == "tiles":
+            size = len(response.body())
+            tiles += 1
+            tile_bytes += size
+            largest_tile = max(largest_tile, (size, request.url))
+        elif kind == "api" and response.status == 200:
+            data = json.loads(response.body())
+            if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+                features += len(data["features"])
+                largest_geojson = max(largest_geojson, (len(data["features"]), request.url))
+    return {
+        "requests": len(requests),
+        "by_kind": by_kind,
+        "features": features,
+        "largest_geojson": largest_geojson,
+        "tiles": tiles,
+        "tile_bytes": tile_bytes,
+        "largest_tile": largest_tile,
+        "slowest": sorted(timings, reverse=True)[:3],
+    }
+
+
+# --- one load of the naive page ---------------------------------------------------------------------------
+
+
+def load_naive(browser, url: str, *, limit: float, screenshot: Path | None) -> dict:
+    watched = Watched(browser)
+    page, rss = watched.page, RssPeak()
+    # Bytes of the export as they arrive, from the DevTools protocol: the page itself only sees them once
+    # response.json() has read them all.
+    download = {"id": None, "bytes": 0, "finished": False, "failed": None}
+    cdp = watched.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+
+    def sent(event):
+        if "/export.geojson" in event["request"]["url"]:
+            download["id"] = event["requestId"]
+
+    def received(event):
+        if event["requestId"] == download["id"]:
+            download["bytes"] += event["dataLength"]
+
+    def finished(event):
+        if event["requestId"] == download["id"]:
+            download["finished"] = True
+
+    def failed(event):
+        if event["requestId"] == download["id"]:
+            download["failed"] = event.get("errorText")
+
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.dataReceived", received)
+    cdp.on("Network.loadingFinished", finished)
+    cdp.on("Network.loadingFailed", failed)
+
+    def events() -> dict:
+        out = {}
+        for text in watched.console:
+            if text.startswith("naive "):
+                event = json.loads(text[len("naive ") :])
+                out[event["what"]] = event
+        return out
+
+    started = time.monotonic()
+    try:
+        page.goto(url, wait_until="commit")
+        done_at = None
+        while time.monotonic() - started < limit:
+            rss.sample()
+            seen = events()
+            if watched.crashed or "error" in seen:
+                break
+            if "done" in seen and not watched.pending:
+                done_at = done_at or time.monotonic()
+                if time.monotonic() - done_at >= QUIET_SECONDS:
+                    break
+            page.wait_for_timeout(100)
+        rss.sample(every=0)
+        seen = events()
+        result = {
+            "finished": "done" in seen and not watched.crashed,
+            "crashed": watched.crashed,
+            "error": seen.get("error", {}).get("message"),
+            "bytes": download["bytes"],
+            "downloaded": download["finished"],
+            "download_failed": download["failed"],
+            "parsed": seen.get("parsed", {}).get("features"),
+            "added": seen.get("added", {}).get("features"),
+            "wall": time.monotonic() - started,
+            "rss": rss.peak,
+            "problems": list(watched.problems),
+            "requests": len(watched.requests),
+        }
+        if result["finished"]:
+            origin = seen["start"]["origin"]
+            ends = [
+                r.timing["startTime"] + r.timing["responseEnd"] - origin
+                for r in watched.requests
+                if r.response() is not None and r.timing.get("responseEnd", -1) >= 0
+            ]
+            result["seconds"] = max([seen["done"]["t"], *ends]) / 1000
+        if screenshot:
+            try:
+                page.screenshot(path=screenshot, timeout=30_000)
+                result["screenshot"] = screenshot
+            except PlaywrightError as error:
+                result["screenshot_error"] = str(error).splitlines()[0]
+        return result
+    finally:
+        watched.close()
+
+
+def naive_progress(result: dict, limit: float) -> str:
+    got = f"got {result['bytes'] / 1e6:,.1f} MB"
+    if result["downloaded"]:
+        got += " (all of it)"
+    got += f", {result['added'] or 0:,} features added"
+    if result["parsed"] is not None and result["added"] is None:
+        got += f"; {result['parsed']:,} parsed, still in L.geoJSON(...)"
+    elif result["downloaded"] and result["parsed"] is None and not result["error"]:
+        got += "; still in response.json()"
+    if result["crashed"]:
+        return f"crashed after {result['wall']:.0f} s, renderer out of memory? ({got})"
+    if result["error"]:
+        return f"failed after {result['wall']:.0f} s: {result['error']} ({got})"
+    return f"did not finish in {limit:.0f} s ({got})"
+
+
+# --- report -----------------------------------------------------------------------------------------------
+
+
+def spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:7.2f} s"
+    return f"{statistics.median(values):7.2f} s ({min(values):.2f}–{max(values):.2f})"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("MAP_BENCH_DATABASE_URL", BENCH_DSN))
+    parser.add_argument("--division", default="50", help="BBS code of the district's division (Rajshahi)")
+    parser.add_argument("--district", default="10", help="BBS code of the district (Bogura)")
+    parser.add_argument("--repeat", type=int, default=3, help="loads of each map view; the median is shown")
+    parser.add_argument("--naive-limit", type=float, default=180, help="seconds the naive page gets per load")
+    parser.add_argument("--map-timeout", type=float, default=120, help="seconds the map gets per load")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    django_port, naive_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{django_port}"
+    naive_origin = f"http://127.0.0.1:{naive_port}"
+    views = {
+        "national": ("/", "/api/v1/enterprises/export.geojson", False),
+        "district": (
+            f"/?division={args.division}&district={args.district}",
+            f"/api/v1/enterprises/export.geojson?district={args.district}",
+            True,
+        ),
+    }
+
+    with tempfile.TemporaryDirectory(prefix="map_bench_") as directory, open(OUT / "server.log", "w") as log:
+        Path(directory, "naive.html").write_text(NAIVE_PAGE.format(static=f"{base}/static/"))
+        httpd = serve_directory(directory, naive_port)
+        server = start_django(django_port, database_url=args.database_url, cors_origin=naive_origin, log=log)
+        try:
+            wait_until_answers(f"{base}/", server)
+            # Warm the server (first imports, template compilation) and read the totals the panel shows.
+            with urllib.request.urlopen(f"{base}/api/v1/stats/?by=size", timeout=300) as response:
+                national_total = json.loads(response.read())["total"]["count"]
+            with urllib.request.urlopen(f"{base}/api/v1/stats/?district={args.district}", timeout=300) as r:
+                district_total = json.loads(r.read())["total"]["count"]
+            print(
+                f"database {urlparse(args.database_url).path.lstrip('/')}: {national_total:,} enterprises, "
+                f"{district_total:,} in district {args.district}; Chromium {VIEWPORT['width']}x"
+                f"{VIEWPORT['height']}, {args.repeat} cold loads a map view, naive limit {args.naive_limit:.0f} s"
+            )
+            results = run(args, base, naive_origin, views)
+        finally:
+            stop(server)
+            httpd.shutdown()
+    report(args, results, {"national": national_total, "district": district_total})
+
+
+def run(args, base: str, naive_origin: str, views: dict) -> dict:
+    results = {name: {"map": [], "naive": []} for name in views}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, (page_path, _, _) in views.items():
+                for run_number in range(args.repeat):
+                    last = run_number == args.repeat - 1
+                    shot = OUT / f"map-{name}.png" if last else None
+                    result = load_map(browser, base + page_path, timeout=args.map_timeout, screenshot=shot)
+                    results[name]["map"].append(result)
+                    print(f"  map   {name:<8} load {run_number + 1}: " + one_line(result), flush=True)
+            # The national naive page last: it may take the renderer's memory with it.
+            for name in reversed(views):
+                _, export_path, fit = views[name]
+                data = quote(base + export_path, safe="")
+                url = f"{naive_origin}/naive.html?data={data}" + ("&fit=1" if fit else "")
+                for run_number in range(args.repeat):
+                    result = load_naive(
+                        browser, url, limit=args.naive_limit, screenshot=OUT / f"naive-{name}.png"
+                    )
+                    results[name]["naive"].append(result)
+                    print(f"  naive {name:<8} load {run_number + 1}: " + one_line(result), flush=True)
+                    if not result["finished"] or result["wall"] > args.naive_limit / 6:
+                        break
+        finally:
+            browser.close()
+    return results
+
+
+def one_line(result: dict) -> str:
+    if not result["finished"]:
+        return "did not finish" + (
+            f" ({result['bytes'] / 1e6:,.1f} MB received)" if "bytes" in result else ""
+        )
+    return f"{result['seconds']:.2f} s, {result['requests']} requests, Chromium RSS {result['rss']:,.0f} MB"
+
+
+def report(args, results: dict, totals: dict) -> None:
+    print()
+    print(
+        f"{'view':<9} {'page':<6} {'complete, median (min–max)':<28} {'requests':>8} {'GeoJSON feat.':>13} "
+        f"{'tiles':>5} {'tile KB':>8} {'largest tile':>12} {'RSS MB':>7}"
+    )
+    ratios = []
+    for name, pages in results.items():
+        maps = [r for r in pages["map"] if r["finished"]]
+        if maps:
+            last = maps[-1]
+            print(
+                f"{name:<9} {'map':<6} {spread([r['seconds'] for r in maps]):<28} {last['requests']:>8} "
+                f"{last['features']:>13,} {last['tiles']:>5} {last['tile_bytes'] / 1000:>8,.1f} "
+                f"{last['largest_tile'][0]:>10,} B {max(r['rss'] for r in maps):>7,.0f}"
+            )
+        else:
+            print(f"{name:<9} {'map':<6} did not finish in {args.map_timeout:.0f} s")
+        naive_done = [r for r in pages["naive"] if r["finished"]]
+        if naive_done:
+            last = naive_done[-1]
+            print(
+                f"{name:<9} {'naive':<6} {spread([r['seconds'] for r in naive_done]):<28} {last['requests']:>8} "
+                f"{last['added']:>13,} {0:>5} {0:>8} {'–':>12} {max(r['rss'] for r in naive_done):>7,.0f}"
+            )
+            if maps:
+                ratio = statistics.median(r["seconds"] for r in maps) / statistics.median(
+                    r["seconds"] for r in naive_done
+                )
+                ratios.append(
+                    f"{name}: map / naive {ratio:.2f}x (the naive page takes {1 / ratio:.1f}x as long)"
+                )
+        else:
+            stuck = pages["naive"][-1]
+            print(
+                f"{name:<9} {'naive':<6} {naive_progress(stuck, args.naive_limit)}; RSS {stuck['rss']:,.0f} MB"
+            )
+            ratios.append(f"{name}: naive: {naive_progress(stuck, args.naive_limit)}")
+    print()
+    for line in ratios:
+        print(line)
+
+    print()
+    for name, pages in results.items():
+        maps = [r for r in pages["map"] if r["finished"]]
+        if not maps:
+            continue
+        last = maps[-1]
+        budget = "within" if last["features"] <= GEOJSON_FEATURE_BUDGET else "OVER"
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(last["by_kind"].items()))
+        shown = "–" if last["rendered"] is None else f"{last['rendered']:,}"
+        print(
+            f"map {name}: zoom {last['zoom']}, {shown} enterprises drawn by the tiles, panel total "
+            f"{int(last['total'] or 0):,} (API: {totals[name]:,}); requests: {kinds}"
+        )
+        print(
+            f"  GeoJSON features asked for: {last['features']:,} ({budget} the budget of "
+            f"{GEOJSON_FEATURE_BUDGET:,}); largest GeoJSON answer {last['largest_geojson'][0]:,} features "
+            f"({short(last['largest_geojson'][1])})"
+        )
+        if last["tiles"]:
+            print(f"  largest tile: {last['largest_tile'][0]:,} bytes ({short(last['largest_tile'][1])})")
+        print(
+            "  slowest requests: "
+            + "; ".join(f"{ms / 1000:.2f} s {short(url)}" for ms, url in last["slowest"])
+        )
+        print(f"  final URL: {short(last['url'], 200)}")
+    problems = {
+        f"{page} {name}: {problem}"
+        for name, pages in results.items()
+        for page, runs in pages.items()
+        for result in runs
+        for problem in result["problems"]
+    }
+    print("\nfailed requests, HTTP errors and console errors: " + ("none" if not problems else ""))
+    for problem in sorted(problems):
+        print(f"  {problem[:300]}")
+
+    print("\nscreenshots:")
+    for name, pages in results.items():
+        for page, runs in pages.items():
+            if not runs:
+                continue
+            result = runs[-1]
+            if result.get("screenshot"):
+                print(f"  {result['screenshot'].relative_to(ROOT)}")
+            elif result.get("screenshot_error"):
+                print(f"  {page} {name}: no screenshot ({result['screenshot_error']})")
+    print(f"server log: {(OUT / 'server.log').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
