@@ -3,13 +3,14 @@ national view (``/``) and of one district (``/?division=50&district=10``, Bogura
 zooms to the district itself), against the naive page in the same run: django-leaflet's Leaflet fetching
 every matching enterprise from the streamed GeoJSON export and adding them with ``L.geoJSON(data)``.
 
-    .venv/bin/python bench/map_bench.py            # geodb_api_bench, made by bench/api_bench.py --setup 1000000
+    .venv/bin/python bench/map_bench.py     # on geodb_api_bench (bench/api_bench.py --setup 1000000 makes it)
     .venv/bin/python bench/map_bench.py --repeat 3 --naive-limit 180 --division 50 --district 10
 
 The script starts ``manage.py runserver`` on a free loopback port (settings ``geodb.settings.dev``, no
 basemap, throttles opened, CORS open to the naive page) and serves the naive page from a temporary
 directory with Python's http.server on another port, so nothing is added to the project's URLs. Every load
-is a fresh browser context (empty cache). Its log is bench/out/server.log; screenshots go to bench/out/.
+is a fresh browser context (empty cache). The server's log is bench/out/server.log; the screenshots
+(map-national.png, map-district.png, naive-national.png, naive-district.png) go to bench/out/.
 
 "Complete" for the map: ``window.bscicMap.debug.idle()`` (no API request of the page pending), no zoom
 animation, the vector tile layer (if shown) done loading and drawing, and no request in flight, held for
@@ -20,9 +21,14 @@ icons) ended. The naive page gets ``--naive-limit`` seconds; where it does not f
 how far it got: bytes of GeoJSON received (from the DevTools protocol), features parsed and added, or a
 renderer crash. Its district view is loaded up to --repeat times while a load takes under a sixth of the
 limit; its national view once, last, since it may exhaust the renderer's memory.
+
+"+1st shot" is how long the first screenshot after "complete" takes. Headless Chromium (here without a GPU)
+rasterises a page's pixels when asked for them, so this is the time still to go before the view is on
+screen: a few tens of milliseconds for the map's canvas tiles, minutes for thousands of DOM markers.
 """
 
 import argparse
+import contextlib
 import http.server
 import json
 import os
@@ -85,7 +91,8 @@ NAIVE_PAGE = """<!DOCTYPE html>
 <body><div id="map"></div>
 <script>
   function log(what, extra) {{
-    console.log("naive " + JSON.stringify(Object.assign({{what: what, t: performance.now()}}, extra || {{}})));
+    var event = Object.assign({{what: what, t: performance.now()}}, extra || {{}});
+    console.log("naive " + JSON.stringify(event));
   }}
   log("start", {{origin: performance.timeOrigin}});
   var params = new URLSearchParams(location.search);
@@ -94,9 +101,10 @@ NAIVE_PAGE = """<!DOCTYPE html>
     .then(function (response) {{ return response.json(); }})
     .then(function (data) {{
       log("parsed", {{features: data.features.length}});
-      var layer = L.geoJSON(data).addTo(map);
+      var layer = L.geoJSON(data);
+      if (params.get("fit") && layer.getLayers().length) map.fitBounds(layer.getBounds(), {{animate: false}});
+      layer.addTo(map);
       log("added", {{features: layer.getLayers().length}});
-      if (params.get("fit") && layer.getLayers().length) map.fitBounds(layer.getBounds());
       requestAnimationFrame(function () {{ requestAnimationFrame(function () {{ log("done"); }}); }});
     }})
     .catch(function (error) {{ log("error", {{message: String(error)}}); }});
@@ -185,7 +193,7 @@ def stop(server: subprocess.Popen) -> None:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+    def log_message(self, *args):
         pass
 
 
@@ -229,10 +237,8 @@ class Watched:
         self.console.append(message.text)
 
     def close(self):
-        try:
+        with contextlib.suppress(PlaywrightError):
             self.context.close()
-        except PlaywrightError:
-            pass
 
 
 def kind_of(url: str) -> str:
@@ -284,9 +290,15 @@ def load_map(browser, url: str, *, timeout: float, screenshot: Path | None) -> d
             "problems": list(watched.problems),
             **what_it_asked_for(watched.requests),
         }
+        # In headless Chromium a page's pixels are rasterised when asked for: the first screenshot is the
+        # time to pixels on screen after the page's own signal (large for thousands of DOM markers).
+        shot_started = time.monotonic()
         if screenshot:
             page.screenshot(path=screenshot)
             result["screenshot"] = screenshot
+        else:
+            page.screenshot()
+        result["shot"] = time.monotonic() - shot_started
         return result
     finally:
         watched.close()
@@ -295,7 +307,7 @@ def load_map(browser, url: str, *, timeout: float, screenshot: Path | None) -> d
 def what_it_asked_for(requests) -> dict:
     by_kind, features, largest_geojson = {}, 0, (0, "")
     tiles, tile_bytes, largest_tile = 0, 0, (0, "")
-    timings = []
+    timings, data_bytes = [], 0
     for request in requests:
         kind = kind_of(request.url)
         by_kind[kind] = by_kind.get(kind, 0) + 1
@@ -303,10 +315,13 @@ def what_it_asked_for(requests) -> dict:
         if response is None:
             continue
         timing = request.timing
+        if kind in ("api", "tiles"):
+            data_bytes += request.sizes()["responseBodySize"]
         if timing.get("responseEnd", -1) >= 0:
             timings.append((timing["responseEnd"], request.url))
         if kind == "tiles":
-            size = len(response.body())
+            # Not len(response.body()): Chromium keeps no body of a fetch() read as an ArrayBuffer.
+            size = request.sizes()["responseBodySize"]
             tiles += 1
             tile_bytes += size
             largest_tile = max(largest_tile, (size, request.url))
@@ -320,6 +335,7 @@ def what_it_asked_for(requests) -> dict:
         "by_kind": by_kind,
         "features": features,
         "largest_geojson": largest_geojson,
+        "data_bytes": data_bytes,
         "tiles": tiles,
         "tile_bytes": tile_bytes,
         "largest_tile": largest_tile,
@@ -330,7 +346,7 @@ def what_it_asked_for(requests) -> dict:
 # --- one load of the naive page ---------------------------------------------------------------------------
 
 
-def load_naive(browser, url: str, *, limit: float, screenshot: Path | None) -> dict:
+def load_naive(browser, url: str, *, limit: float, screenshot: Path) -> dict:
     watched = Watched(browser)
     page, rss = watched.page, RssPeak()
     # Bytes of the export as they arrive, from the DevTools protocol: the page itself only sees them once
@@ -406,12 +422,16 @@ def load_naive(browser, url: str, *, limit: float, screenshot: Path | None) -> d
                 if r.response() is not None and r.timing.get("responseEnd", -1) >= 0
             ]
             result["seconds"] = max([seen["done"]["t"], *ends]) / 1000
-        if screenshot:
-            try:
-                page.screenshot(path=screenshot, timeout=30_000)
-                result["screenshot"] = screenshot
-            except PlaywrightError as error:
-                result["screenshot_error"] = str(error).splitlines()[0]
+        # The first screenshot rasterises the page (see load_map); it gets what is left of the limit.
+        shot_started = time.monotonic()
+        try:
+            timeout = max(30.0, limit - (shot_started - started))
+            page.screenshot(path=screenshot, timeout=timeout * 1000)
+            result["screenshot"] = screenshot
+            result["shot"] = time.monotonic() - shot_started
+        except PlaywrightError as error:
+            result["screenshot_error"] = str(error).splitlines()[0]
+        result["elapsed"] = time.monotonic() - started
         return result
     finally:
         watched.close()
@@ -429,7 +449,8 @@ def naive_progress(result: dict, limit: float) -> str:
     if result["crashed"]:
         return f"crashed after {result['wall']:.0f} s, renderer out of memory? ({got})"
     if result["error"]:
-        return f"failed after {result['wall']:.0f} s: {result['error']} ({got})"
+        failure = f", the export's request: {result['download_failed']}" if result["download_failed"] else ""
+        return f"failed after {result['wall']:.0f} s: {result['error']}{failure} ({got})"
     return f"did not finish in {limit:.0f} s ({got})"
 
 
@@ -479,7 +500,8 @@ def main():
             print(
                 f"database {urlparse(args.database_url).path.lstrip('/')}: {national_total:,} enterprises, "
                 f"{district_total:,} in district {args.district}; Chromium {VIEWPORT['width']}x"
-                f"{VIEWPORT['height']}, {args.repeat} cold loads a map view, naive limit {args.naive_limit:.0f} s"
+                f"{VIEWPORT['height']}, {args.repeat} cold loads a map view, "
+                f"naive limit {args.naive_limit:.0f} s"
             )
             results = run(args, base, naive_origin, views)
         finally:
@@ -499,19 +521,18 @@ def run(args, base: str, naive_origin: str, views: dict) -> dict:
                     shot = OUT / f"map-{name}.png" if last else None
                     result = load_map(browser, base + page_path, timeout=args.map_timeout, screenshot=shot)
                     results[name]["map"].append(result)
-                    print(f"  map   {name:<8} load {run_number + 1}: " + one_line(result), flush=True)
+                    print(f"  map   {name:<8} load {run_number + 1}: {one_line(result)}", flush=True)
             # The national naive page last: it may take the renderer's memory with it.
             for name in reversed(views):
                 _, export_path, fit = views[name]
                 data = quote(base + export_path, safe="")
                 url = f"{naive_origin}/naive.html?data={data}" + ("&fit=1" if fit else "")
                 for run_number in range(args.repeat):
-                    result = load_naive(
-                        browser, url, limit=args.naive_limit, screenshot=OUT / f"naive-{name}.png"
-                    )
+                    shot = OUT / f"naive-{name}.png"
+                    result = load_naive(browser, url, limit=args.naive_limit, screenshot=shot)
                     results[name]["naive"].append(result)
-                    print(f"  naive {name:<8} load {run_number + 1}: " + one_line(result), flush=True)
-                    if not result["finished"] or result["wall"] > args.naive_limit / 6:
+                    print(f"  naive {name:<8} load {run_number + 1}: {one_line(result)}", flush=True)
+                    if not result["finished"] or result["elapsed"] > args.naive_limit / 6:
                         break
         finally:
             browser.close()
@@ -520,50 +541,65 @@ def run(args, base: str, naive_origin: str, views: dict) -> dict:
 
 def one_line(result: dict) -> str:
     if not result["finished"]:
-        return "did not finish" + (
-            f" ({result['bytes'] / 1e6:,.1f} MB received)" if "bytes" in result else ""
-        )
-    return f"{result['seconds']:.2f} s, {result['requests']} requests, Chromium RSS {result['rss']:,.0f} MB"
+        got = f" ({result['bytes'] / 1e6:,.1f} MB received)" if "bytes" in result else ""
+        return f"did not finish{got}"
+    shot = f"{result['shot']:.2f} s" if "shot" in result else "failed"
+    return (
+        f"complete in {result['seconds']:.2f} s, first screenshot {shot}, {result['requests']} requests, "
+        f"largest Chromium process {result['rss']:,.0f} MB"
+    )
+
+
+def median(results: list[dict], key: str) -> float | None:
+    values = [r[key] for r in results if key in r]
+    return statistics.median(values) if values else None
 
 
 def report(args, results: dict, totals: dict) -> None:
     print()
     print(
-        f"{'view':<9} {'page':<6} {'complete, median (min–max)':<28} {'requests':>8} {'GeoJSON feat.':>13} "
-        f"{'tiles':>5} {'tile KB':>8} {'largest tile':>12} {'RSS MB':>7}"
+        f"{'view':<9} {'page':<6} {'complete s, median (min–max)':<28} {'+1st shot s':>11} {'requests':>8} "
+        f"{'GeoJSON feat.':>13} {'data MB':>8} {'tiles':>5} {'largest tile':>12} {'RSS MB':>7}"
     )
     ratios = []
     for name, pages in results.items():
         maps = [r for r in pages["map"] if r["finished"]]
-        if maps:
-            last = maps[-1]
-            print(
-                f"{name:<9} {'map':<6} {spread([r['seconds'] for r in maps]):<28} {last['requests']:>8} "
-                f"{last['features']:>13,} {last['tiles']:>5} {last['tile_bytes'] / 1000:>8,.1f} "
-                f"{last['largest_tile'][0]:>10,} B {max(r['rss'] for r in maps):>7,.0f}"
+        naive = [r for r in pages["naive"] if r["finished"]]
+        for page, done in (("map", maps), ("naive", naive)):
+            if not done:
+                continue
+            last = done[-1]
+            shot = median(done, "shot")
+            tiles = (
+                f"{last['tiles']:>5} {last['largest_tile'][0]:>10,} B"
+                if page == "map"
+                else f"{'–':>5} {'–':>12}"
             )
-        else:
+            print(
+                f"{name:<9} {page:<6} {spread([r['seconds'] for r in done]):<28} "
+                f"{'–' if shot is None else f'{shot:.2f}':>11} {last['requests']:>8} "
+                f"{last['features'] if page == 'map' else last['added']:>13,} "
+                f"{(last['data_bytes'] if page == 'map' else last['bytes']) / 1e6:>8,.1f} "
+                f"{tiles} {max(r['rss'] for r in done):>7,.0f}"
+            )
+        if not maps:
             print(f"{name:<9} {'map':<6} did not finish in {args.map_timeout:.0f} s")
-        naive_done = [r for r in pages["naive"] if r["finished"]]
-        if naive_done:
-            last = naive_done[-1]
-            print(
-                f"{name:<9} {'naive':<6} {spread([r['seconds'] for r in naive_done]):<28} {last['requests']:>8} "
-                f"{last['added']:>13,} {0:>5} {0:>8} {'–':>12} {max(r['rss'] for r in naive_done):>7,.0f}"
-            )
-            if maps:
-                ratio = statistics.median(r["seconds"] for r in maps) / statistics.median(
-                    r["seconds"] for r in naive_done
-                )
-                ratios.append(
-                    f"{name}: map / naive {ratio:.2f}x (the naive page takes {1 / ratio:.1f}x as long)"
-                )
-        else:
+        if not naive:
             stuck = pages["naive"][-1]
-            print(
-                f"{name:<9} {'naive':<6} {naive_progress(stuck, args.naive_limit)}; RSS {stuck['rss']:,.0f} MB"
+            progress = naive_progress(stuck, args.naive_limit)
+            print(f"{name:<9} {'naive':<6} {progress}; largest Chromium process {stuck['rss']:,.0f} MB")
+            ratios.append(f"{name}: naive: {progress}")
+        elif maps:
+            ratio = median(maps, "seconds") / median(naive, "seconds")
+            line = (
+                f"{name}: map / naive, complete: {ratio:.3f}x (the naive page takes {1 / ratio:.1f}x as long)"
             )
-            ratios.append(f"{name}: naive: {naive_progress(stuck, args.naive_limit)}")
+            if median(naive, "shot") is not None:
+                with_pixels = (median(maps, "seconds") + median(maps, "shot")) / (
+                    median(naive, "seconds") + median(naive, "shot")
+                )
+                line += f"; complete + first screenshot: {with_pixels:.3f}x ({1 / with_pixels:.1f}x)"
+            ratios.append(line)
     print()
     for line in ratios:
         print(line)
@@ -576,10 +612,10 @@ def report(args, results: dict, totals: dict) -> None:
         last = maps[-1]
         budget = "within" if last["features"] <= GEOJSON_FEATURE_BUDGET else "OVER"
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(last["by_kind"].items()))
-        shown = "–" if last["rendered"] is None else f"{last['rendered']:,}"
+        shown = "– (choropleth)" if last["rendered"] is None else f"{last['rendered']:,}"
         print(
-            f"map {name}: zoom {last['zoom']}, {shown} enterprises drawn by the tiles, panel total "
-            f"{int(last['total'] or 0):,} (API: {totals[name]:,}); requests: {kinds}"
+            f"map {name}: zoom {last['zoom']}; enterprises drawn from tiles {shown}; panel total "
+            f"{int(last['total'] or 0):,} (API {totals[name]:,}); requests: {kinds}"
         )
         print(
             f"  GeoJSON features asked for: {last['features']:,} ({budget} the budget of "
@@ -587,12 +623,13 @@ def report(args, results: dict, totals: dict) -> None:
             f"({short(last['largest_geojson'][1])})"
         )
         if last["tiles"]:
-            print(f"  largest tile: {last['largest_tile'][0]:,} bytes ({short(last['largest_tile'][1])})")
-        print(
-            "  slowest requests: "
-            + "; ".join(f"{ms / 1000:.2f} s {short(url)}" for ms, url in last["slowest"])
-        )
-        print(f"  final URL: {short(last['url'], 200)}")
+            print(
+                f"  tiles: {last['tiles']} ({last['tile_bytes']:,} bytes); "
+                f"largest {last['largest_tile'][0]:,} bytes ({short(last['largest_tile'][1])})"
+            )
+        slowest = "; ".join(f"{ms / 1000:.2f} s {short(url, 70)}" for ms, url in last["slowest"])
+        print(f"  slowest requests: {slowest}")
+        print(f"  URL after loading: {short(last['url'], 200)}")
     problems = {
         f"{page} {name}: {problem}"
         for name, pages in results.items()
