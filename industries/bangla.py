@@ -51,8 +51,19 @@ def name_key(text: str) -> str:
     return "".join(filter(_kept_in_key, to_ascii_digits(normalise_text(text)).casefold()))
 
 
+def _per_distinct(function, values: pd.Series) -> pd.Series:
+    """``function`` over a column of text, computed once per distinct value (bulk data repeats a lot:
+    district and upazila names, kinds, statuses)."""
+    values = values.fillna("").astype(str)
+    distinct = values.drop_duplicates()
+    return values.map(dict(zip(distinct, distinct.map(function), strict=True)))
+
+
 def name_key_series(names: pd.Series) -> pd.Series:
-    """``name_key`` over a column, computed once per distinct name (bulk data repeats names a lot)."""
-    names = names.fillna("").astype(str)
-    distinct = names.drop_duplicates()
-    return names.map(dict(zip(distinct, distinct.map(name_key), strict=True)))
+    """``name_key`` over a column."""
+    return _per_distinct(name_key, names)
+
+
+def normalise_text_series(texts: pd.Series) -> pd.Series:
+    """``normalise_text`` over a column."""
+    return _per_distinct(normalise_text, texts)

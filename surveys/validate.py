@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 
-from industries.bangla import TO_ASCII_DIGITS, name_key_series, normalise_text
+from industries.bangla import TO_ASCII_DIGITS, name_key_series, normalise_text_series
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
 from industries.models import BANGLADESH_EXTENT
 from industries.resolver import get_resolver
@@ -64,9 +64,7 @@ def _column(raw: pd.DataFrame, mapping: ColumnMapping, target: str) -> pd.Series
     header = mapping.header_of(target)
     if header is None:
         return pd.Series("", index=raw.index, dtype=object)
-    return (
-        raw[header].fillna("").astype(str).map(normalise_text) if target in _TEXT else raw[header].fillna("")
-    )
+    return normalise_text_series(raw[header]) if target in _TEXT else raw[header].fillna("")
 
 
 _TEXT = {
@@ -118,7 +116,7 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
     rows["registration_no"] = (
         col("registration_no")
         .astype(str)
-        .map(normalise_text)
+        .pipe(normalise_text_series)
         .str.translate(TO_ASCII_DIGITS)
         .replace("", None)
     )
