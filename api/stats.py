@@ -12,7 +12,9 @@ division (``sector=13``).
 
 ``?format=geojson&by=district`` (or ``division``, ``upazila``) is a choropleth: every area of the level
 with its simplified boundary and the figures as properties, areas without enterprises at count 0. PostGIS
-builds the whole text (raw SQL because this is the fast path, as in ``api.geojson``).
+builds the whole text (raw SQL because this is the fast path, as in ``api.geojson``). ``?simplify=<metres>``
+thins the boundaries further, as on ``/api/v1/divisions/``: a national map does not need ``geom_simple``'s
+detail, which is most of the answer's bytes.
 
 Statistical disclosure control: a group of 1 or 2 enterprises (below ``API_SUPPRESS_BELOW``) would show an
 identifiable enterprise's investment and workforce, so for anonymous callers its count and sums are null
@@ -26,6 +28,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, F, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -38,6 +41,7 @@ from industries.size_class import SizeClass
 from . import docs
 from .docs import query_parameter
 from .filters import split_values
+from .geojson import parse_simplify, simplified
 from .selectors import PUBLIC_COLUMNS, enterprise_list, may_see_personal
 from .views import geojson_response
 
@@ -158,8 +162,11 @@ def _figures_sql(alias: str, *, below: int) -> list[str]:
     ]
 
 
-def choropleth_geojson(queryset: QuerySet, *, level: str, below: int) -> tuple[str, str]:
-    """(features, total) as JSON text: every area of ``level`` with its figures, in one query."""
+def choropleth_geojson(
+    queryset: QuerySet, *, level: str, below: int, simplify: float = 0.0
+) -> tuple[str, str]:
+    """(features, total) as JSON text: every area of ``level`` with its figures, in one query. ``simplify``:
+    metres to simplify the boundaries by, 0 for none."""
     model = AREA_MODELS[level]
     inner, params = (
         queryset.order_by().values(f"{level}_id").annotate(**_aggregates()).query.sql_with_params()
@@ -168,12 +175,13 @@ def choropleth_geojson(queryset: QuerySet, *, level: str, below: int) -> tuple[s
     names = [f"'{key}', a.{PUBLIC_COLUMNS[key].split('__')[1]}" for key in GROUP_KEYS[level]]
     properties = f"json_build_object({', '.join(names + _figures_sql('s', below=below))})"
     summed = ", ".join(f"sum(sum_{field}) AS sum_{field}" for field in SUMMED)
+    geometry = simplified("a.geom_simple", simplify)
     sql = f"""
         WITH s AS ({inner})
         SELECT (
             SELECT coalesce(json_agg(json_build_object(
                 'type', 'Feature', 'id', a.geocode,
-                'geometry', ST_AsGeoJSON(a.geom_simple, {BOUNDARY_DECIMALS})::json,
+                'geometry', ST_AsGeoJSON({geometry}, {BOUNDARY_DECIMALS})::json,
                 'properties', {properties}) ORDER BY a.geocode), '[]')
             FROM {model._meta.db_table} AS a LEFT JOIN s ON s.{level}_id = a.id
         )::text, (
@@ -205,6 +213,15 @@ STATS_PARAMETERS = [
         "json: সারণি। geojson: মানচিত্রের জন্য এলাকার সীমানা ও সংখ্যা (by=বিভাগ, জেলা বা উপজেলা)।",
         [("table", "json"), ("district map", "geojson")],
     ),
+    query_parameter(
+        "simplify",
+        "With format=geojson: simplify the boundaries to about this many metres (0 or none: as stored, "
+        "edges up to ~160 m off), as on /api/v1/divisions/. 500 suits a national map of divisions, 200 "
+        "of districts. "
+        "geojson-এর সীমানা প্রায় এত মিটারে সরলীকরণ (যেমন বিভাগের মানচিত্রে ৫০০, জেলায় ২০০)।",
+        [("divisions, 500 m", "500"), ("districts, 200 m", "200")],
+        OpenApiTypes.NUMBER,
+    ),
 ]
 
 
@@ -229,10 +246,11 @@ class EnterpriseStats(APIView):
         params = request.query_params
         by = parse_by(params)
         fmt = parse_format(params, by)
+        simplify = parse_simplify(params)
         queryset = enterprise_list(params=params)
         below = suppress_below(request.user)
         if fmt == "geojson":
-            features, total = choropleth_geojson(queryset, level=by[0], below=below)
+            features, total = choropleth_geojson(queryset, level=by[0], below=below, simplify=simplify)
             body = {
                 "type": "FeatureCollection",
                 "by": by,

@@ -13,7 +13,7 @@ from industries.models import District, Division, Enterprise, Upazila
 from industries.resolver import get_resolver
 
 from . import docs
-from .geojson import enterprise_page
+from .geojson import enterprise_page, parse_simplify, simplified
 from .pagination import Cursor, page_size
 from .selectors import enterprise_list
 from .serializers import EnterpriseSerializer
@@ -117,8 +117,6 @@ ADMIN_LEVELS = {
         },
     ),
 }
-# Degrees per metre, roughly, for ST_SimplifyPreserveTopology on lon/lat shapes (1° of latitude ≈ 111 km).
-DEGREES_PER_METRE = 1 / 111_320
 
 
 class AdminUnitList(APIView):
@@ -139,8 +137,7 @@ class AdminUnitList(APIView):
         rows = queryset.values("id", *properties, *plain, **renamed)
         if request.query_params.get("geometry", "true").lower() in ("false", "0", "no"):
             return HttpResponse(orjson.dumps(list(rows)), content_type="application/json")
-        simplify = request.query_params.get("simplify")
-        return geojson_response(_admin_geojson(rows, simplify))
+        return geojson_response(_admin_geojson(rows, parse_simplify(request.query_params)))
 
 
 def _resolve_code(value: str, level: str) -> str:
@@ -152,21 +149,11 @@ def _resolve_code(value: str, level: str) -> str:
         raise ValidationError({level: f"{error.message} / {error.message_bangla}"}) from None
 
 
-def _admin_geojson(rows, simplify: str | None) -> str:
+def _admin_geojson(rows, metres: float) -> str:
     from django.db import connection
 
-    try:
-        metres = float(simplify) if simplify else 0.0
-    except ValueError:
-        raise ValidationError({"simplify": "Metres, a number such as 500."}) from None
-    if metres < 0:
-        raise ValidationError({"simplify": "Metres cannot be negative."})
     inner, params = rows.annotate(location=F("geom_simple")).query.sql_with_params()
-    geometry = (
-        f"ST_Multi(ST_SimplifyPreserveTopology(p.location, {metres * DEGREES_PER_METRE:.10f}))"
-        if metres
-        else "p.location"
-    )
+    geometry = simplified("p.location", metres)
     sql = (
         "SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg("
         "json_build_object('type', 'Feature', 'id', p.geocode, "

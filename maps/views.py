@@ -8,13 +8,14 @@ map, the panel and the downloads always show the same selection.
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.gis.db.models import Extent
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from industries.models import Division, Enterprise
+from industries.models import District, Division, Enterprise
 from industries.size_class import SizeClass
 
 # The query-string words the page keeps in its URL: the API's filters first, then the view.
@@ -113,6 +114,23 @@ def _language_link(request, code: str) -> str:
     return f"?{urlencode({**params, 'lang': code})}"
 
 
+def _area_bounds(request) -> list[list[float]] | None:
+    """The chosen district's box (else the division's) as Leaflet bounds [[south, west], [north, east]].
+
+    The script would otherwise learn where the area is only from the district boundaries of the whole
+    country, and draw the national map, choropleth and all, until they arrive. A name or several codes
+    (``district=10,64``) give no box: the page then opens on the country, as before.
+    """
+    for model, name in ((District, "district"), (Division, "division")):
+        code = request.GET.get(name)
+        if code:
+            box = model.objects.filter(code=code).aggregate(box=Extent("geom_simple"))["box"]
+            if box:
+                west, south, east, north = box
+                return [[south, west], [north, east]]
+    return None
+
+
 @require_GET
 def map_page(request):
     # ?lang= makes a shared link open in the language it was shared in; the cookie carries the choice on to
@@ -139,6 +157,8 @@ def map_page(request):
         "locale": "bn-BD" if bangla else "en-IN",
         "center": settings.LEAFLET_CONFIG.get("DEFAULT_CENTER"),
         "zoom": settings.LEAFLET_CONFIG.get("DEFAULT_ZOOM"),
+        # Where to open when the URL names an area but no view (zoom, lat, lng win).
+        "bounds": _area_bounds(request),
         # Below this zoom the map is a choropleth; from it on, enterprises from the vector tiles.
         "pointsMinZoom": settings.MAP_POINTS_MIN_ZOOM,
         # The zoom from which the tiles hold single enterprises rather than counts (api/tiles.py).

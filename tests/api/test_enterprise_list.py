@@ -206,6 +206,8 @@ def test_admin_units_for_maps_and_dropdowns(client):
     assert len(shapes["features"]) == 8 and shapes["features"][0]["geometry"]["type"] == "MultiPolygon"
     assert len(light.content) < len(full.content) / 2
     assert client.get("/api/v1/upazilas/", {"district": "Atlantis"}).status_code == 400
+    for bad in ("-1", "much", "nan", "inf"):
+        assert client.get("/api/v1/divisions/", {"simplify": bad}).status_code == 400
 
 
 def test_the_schema_documents_every_filter_in_both_languages(client):

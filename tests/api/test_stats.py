@@ -213,6 +213,35 @@ def test_choropleths_of_divisions_and_upazilas(client, enterprises):
     assert sum(f["properties"]["count"] or 0 for f in upazilas["features"]) == 9
 
 
+@pytest.mark.parametrize(("level", "metres"), [("division", "500"), ("district", "200")])
+def test_a_simplified_choropleth_is_much_smaller_with_the_same_areas_and_figures(
+    client, enterprises, level, metres
+):
+    full = client.get(URL, {"by": level, "format": "geojson"})
+    simplified = client.get(URL, {"by": level, "format": "geojson", "simplify": metres})
+
+    assert simplified.status_code == 200 and simplified["Content-Type"] == "application/geo+json"
+    assert len(simplified.content) < len(full.content) / 3
+    full_data, simplified_data = json.loads(full.content), json.loads(simplified.content)
+
+    def areas(data):
+        return [(f["id"], f["properties"]) for f in data["features"]]
+
+    assert areas(simplified_data) == areas(full_data)
+    assert simplified_data["total"] == full_data["total"]
+    for feature in simplified_data["features"]:
+        geometry = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
+        assert geometry.geom_type == "MultiPolygon" and geometry.valid and not geometry.empty
+
+
+@pytest.mark.parametrize("simplify", ["-1", "much", "nan", "inf"])
+def test_a_bad_simplify_is_a_400_naming_it(client, simplify):
+    response = client.get(URL, {"by": "district", "format": "geojson", "simplify": simplify})
+
+    assert response.status_code == 400
+    assert "simplify" in json.loads(response.content)
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -252,4 +281,6 @@ def test_a_request_is_one_query(client, enterprises, django_assert_max_num_queri
         data = get(client, **params)
     with django_assert_max_num_queries(1):
         get(client, by="district", format="geojson", district="Bogura")
+    with django_assert_max_num_queries(1):
+        get(client, by="division", format="geojson", simplify="500")
     assert len(data["groups"]) == 3

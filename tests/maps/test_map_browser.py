@@ -69,7 +69,7 @@ def browser():
 
 
 class Watched:
-    """A page with every failed request, error response and console error recorded."""
+    """A page with every request, failed request, error response and console error recorded."""
 
     def __init__(self, browser, base_url: str, **context):
         self.base_url = base_url
@@ -77,6 +77,7 @@ class Watched:
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.foreign: list[str] = []
+        self.requests: list[str] = []
         page = self.page
         page.on("requestfailed", lambda r: self.problems.append(f"failed {r.url}: {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status} {r.url}"))
@@ -85,6 +86,7 @@ class Watched:
         page.on("request", self._request)
 
     def _request(self, request):
+        self.requests.append(request.url)
         if not request.url.startswith((self.base_url, "data:", "blob:")):
             self.foreign.append(request.url)
 
@@ -218,7 +220,24 @@ def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_po
     wait_idle(fresh.page)
     fresh.page.screenshot(path=ARTIFACTS / "restored.png")
 
-    # 5. Close in on the known enterprises and click one that no other point touches.
+    # 5. A link with a district and no view opens on the district straight away: no choropleth (it would
+    # not be shown at that zoom) and no tiles of a national first frame.
+    direct = Watched(browser, live_server.url, viewport={"width": 1280, "height": 800})
+    direct.page.goto(f"{live_server.url}/?division={RAJSHAHI}&district={BOGURA}")
+    expect(direct.page.locator("#f-district option:checked")).to_have_text("Bogura")
+    wait_rendered(direct.page, bogura)
+    wait_idle(direct.page)
+    view = direct.page.evaluate(
+        "() => { const m = window.bscicMap.debug.map(), c = m.getCenter();"
+        " return {zoom: m.getZoom(), lat: c.lat, lng: c.lng}; }"
+    )
+    assert view["zoom"] >= settings.MAP_POINTS_MIN_ZOOM
+    assert BOGURA_BOX[0] < view["lng"] < BOGURA_BOX[2] and BOGURA_BOX[1] < view["lat"] < BOGURA_BOX[3]
+    assert not [url for url in direct.requests if "format=geojson" in url]
+    tile_zooms = {int(urlparse(url).path.split("/")[3]) for url in direct.requests if "/tiles/" in url}
+    assert tile_zooms and min(tile_zooms) >= settings.MAP_POINTS_MIN_ZOOM
+
+    # 6. Close in on the known enterprises and click one that no other point touches.
     fresh.page.evaluate("() => window.bscicMap.debug.map().setView([24.8515, 89.3847], 14, {animate: false})")
     fresh.page.wait_for_function(f"() => ({ENTERPRISES_ON_SCREEN})().length > 0")
     fresh.page.wait_for_timeout(500)  # the last tiles of the view
@@ -248,8 +267,8 @@ def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_po
     )
     fresh.page.screenshot(path=ARTIFACTS / "popup.png")
 
-    # 6. Nothing failed, nothing was logged as an error, nothing was fetched from elsewhere.
-    for one in (watched, fresh):
+    # 7. Nothing failed, nothing was logged as an error, nothing was fetched from elsewhere.
+    for one in (watched, fresh, direct):
         assert one.problems == []
         assert one.foreign == []
         one.close()

@@ -83,3 +83,18 @@ def test_the_synthetic_data_note_shows_only_when_there_is_synthetic_data(client)
     EnterpriseFactory(is_synthetic=True)
 
     assert 'id="synthetic-note"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_link_to_an_area_gives_the_script_its_box_to_open_on(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # the divisions, the box, the synthetic-data check
+        bogura = map_config(client.get("/?division=50&district=10").content.decode())["bounds"]
+    rajshahi = map_config(client.get("/?division=50").content.decode())["bounds"]
+
+    (south, west), (north, east) = bogura
+    assert 24.5 < south < 24.9 < 25.0 < north < 25.2 and 88.9 < west < 89.3 < 89.5 < east < 89.8
+    (r_south, r_west), (r_north, r_east) = rajshahi
+    assert r_south < south and r_west < west and north < r_north and east < r_east
+    # Without an area, or with one the page does not write itself (a name), it opens on the country.
+    assert map_config(client.get("/").content.decode())["bounds"] is None
+    assert map_config(client.get("/?district=Bogura").content.decode())["bounds"] is None

@@ -143,6 +143,9 @@
   var boundaryData = { division: null, district: null };
   var legend = null;
   var pointsMinZoom = config.pointsMinZoom;
+  // Metres to simplify a level's shapes by, for its boundaries and its choropleth alike: about a pixel at
+  // the zooms where the level is drawn, and the two layers then share their edges.
+  var SIMPLIFY = { division: 500, district: 200 };
 
   // ColorBrewer YlGnBu, 5 classes: sequential, colour-blind safe and readable in grey.
   var PALETTE = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"];
@@ -156,8 +159,14 @@
     map.createPane("enterprises").style.zIndex = 450;
     if (!config.basemap) map.attributionControl.addAttribution(config.boundaryAttribution);
 
+    // A view in the URL wins. Otherwise the server's box of the chosen area lets the first frame, and the
+    // first tiles, be of that area rather than of the country; the boundaries need not arrive first.
+    var startAtArea = false;
     if (!isNaN(urlView.zoom) && !isNaN(urlView.lat) && !isNaN(urlView.lng)) {
       map.setView([urlView.lat, urlView.lng], urlView.zoom, { animate: false });
+    } else if (config.bounds) {
+      map.fitBounds(config.bounds, { padding: [16, 16], animate: false });
+      startAtArea = true;
     } else {
       map.setView(config.center, defaultZoom(), { animate: false });
     }
@@ -193,15 +202,15 @@
     };
     legend.addTo(map);
 
-    getJSON("divisions", config.urls.divisions + "?simplify=500").then(function (data) {
+    getJSON("divisions", config.urls.divisions + "?simplify=" + SIMPLIFY.division).then(function (data) {
       boundaryData.division = data;
       layers.divisions.addData(data);
       highlightSelection(false);
     });
-    getJSON("districts", config.urls.districts + "?simplify=200").then(function (data) {
+    getJSON("districts", config.urls.districts + "?simplify=" + SIMPLIFY.district).then(function (data) {
       boundaryData.district = data;
       layers.districts.addData(data);
-      highlightSelection(!(urlView.zoom >= 0) && !!state.district);
+      highlightSelection(!(urlView.zoom >= 0) && !startAtArea && !!state.district);
     });
 
     map.on("moveend", function () { syncUrl(); });
@@ -258,7 +267,8 @@
   function loadChoropleth() {
     var level = choroplethLevel();
     layers.choropleth.level = level;
-    getJSON("choropleth", withFilters(config.urls.stats, { format: "geojson", by: level })).then(function (data) {
+    var url = withFilters(config.urls.stats, { format: "geojson", by: level, simplify: SIMPLIFY[level] });
+    getJSON("choropleth", url).then(function (data) {
       layers.choropleth.clearLayers();
       classBreaks = quantileBreaks(data.features.map(function (f) { return f.properties[state.measure]; }));
       layers.choropleth.addData(data);
@@ -527,7 +537,15 @@
 
   function filtersChanged() {
     layers.points.setUrl(tileUrl());
-    loadChoropleth();
+    // Zoomed in, the choropleth is not shown, so it is not fetched: its old areas go, and showLayersForZoom
+    // loads the new ones on zooming out.
+    if (map.getZoom() >= pointsMinZoom) {
+      latest.choropleth = (latest.choropleth || 0) + 1;  // an answer on its way is for the old filters
+      layers.choropleth.clearLayers();
+      layers.choropleth.level = null;
+    } else {
+      loadChoropleth();
+    }
     refreshData();
     syncUrl();
   }
