@@ -169,7 +169,7 @@ def _csv_chunks(rows: Iterable[list], header: list[str]) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def csv_response(queryset: QuerySet, *, columns: dict[str, str], by_distance: bool) -> StreamingHttpResponse:
+def csv_export(queryset: QuerySet, *, columns: dict[str, str], by_distance: bool) -> StreamingHttpResponse:
     table = export_columns(columns, lonlat=True, by_distance=by_distance)
     values = enterprise_values(
         _with_lonlat(queryset), columns=columns, geometry=False, extra=_extra(("lon", "lat"), by_distance)
@@ -222,7 +222,7 @@ def _server_side_cursor():
     return connection.chunked_cursor()
 
 
-def geojson_response(
+def geojson_export(
     queryset: QuerySet, *, columns: dict[str, str], by_distance: bool
 ) -> StreamingHttpResponse:
     values = enterprise_values(queryset, columns=columns, extra=_extra((), by_distance))
@@ -285,7 +285,7 @@ def _xlsx_cell(sheet, value):
     return value
 
 
-def xlsx_response(queryset: QuerySet, *, columns: dict[str, str], by_distance: bool) -> FileResponse:
+def xlsx_export(queryset: QuerySet, *, columns: dict[str, str], by_distance: bool) -> FileResponse:
     table = export_columns(columns, lonlat=True, by_distance=by_distance)
     values = enterprise_values(
         _with_lonlat(queryset), columns=columns, geometry=False, extra=_extra(("lon", "lat"), by_distance)
@@ -360,7 +360,7 @@ def _gpkg_append(path: Path, chunk, table: list[Column], *, append: bool) -> Non
     )
 
 
-def gpkg_response(queryset: QuerySet, *, columns: dict[str, str], by_distance: bool) -> FileResponse:
+def gpkg_export(queryset: QuerySet, *, columns: dict[str, str], by_distance: bool) -> FileResponse:
     table = export_columns(columns, lonlat=False, by_distance=by_distance)
     values = enterprise_values(
         queryset.annotate(wkb=AsWKB("location")),
@@ -374,10 +374,10 @@ def gpkg_response(queryset: QuerySet, *, columns: dict[str, str], by_distance: b
 
 
 EXPORTERS = {
-    "csv": csv_response,
-    "xlsx": xlsx_response,
-    "geojson": geojson_response,
-    "gpkg": gpkg_response,
+    "csv": csv_export,
+    "xlsx": xlsx_export,
+    "geojson": geojson_export,
+    "gpkg": gpkg_export,
 }
 
 

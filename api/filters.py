@@ -101,16 +101,23 @@ class AdminUnitFilter(CommaListFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        resolver = get_resolver()
-        ids, errors = [], []
-        for text in value:
-            try:
-                ids.append(resolver.resolve(text, level=self.level).id)
-            except (UnknownAdminName, AmbiguousAdminName) as error:
-                errors.append(f"{error.message} / {error.message_bangla}")
-        if errors:
-            raise ValidationError({self.field_name: [*errors, _level_choices_hint(self.level)]})
-        return qs.filter(**{f"{self.level}_id__in": ids})
+        units = resolve_units(value, level=self.level, param=self.field_name)
+        return qs.filter(**{f"{self.level}_id__in": [unit.id for unit in units]})
+
+
+def resolve_units(values: list[str], *, level: str, param: str | None = None) -> list:
+    """The admin units (resolver refs) that ``values`` name. Any that names none, or several, is a
+    ValidationError under ``param`` (default: the level) that lists the valid choices."""
+    resolver = get_resolver()
+    units, errors = [], []
+    for text in values:
+        try:
+            units.append(resolver.resolve(text, level=level))
+        except (UnknownAdminName, AmbiguousAdminName) as error:
+            errors.append(f"{error.message} / {error.message_bangla}")
+    if errors:
+        raise ValidationError({param or level: [*errors, _level_choices_hint(level)]})
+    return units
 
 
 def parse_bbox(text: str) -> Polygon:
@@ -163,7 +170,7 @@ class MetresFilter(django_filters.NumberFilter):
     field_class = forms.FloatField
 
 
-def _keyed(name: str, parse, value):
+def parse_keyed(name: str, parse, value):
     """``parse(value)``, its error reported under the parameter's name."""
     try:
         return parse(value)
@@ -226,11 +233,11 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         )
 
     def filter_bbox(self, qs, name, value):
-        return qs.filter(location__intersects=_keyed(name, parse_bbox, value))
+        return qs.filter(location__intersects=parse_keyed(name, parse_bbox, value))
 
     def filter_near(self, qs, name, value):
         """Within ``radius`` metres on the sphere, nearest first (``distance`` in metres is annotated)."""
-        point = _keyed(name, parse_point, value)
+        point = parse_keyed(name, parse_point, value)
         radius = self.form.cleaned_data.get("radius")
         if radius is None:
             raise ValidationError({"radius": "near needs radius=<metres>."})
@@ -247,7 +254,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return qs  # radius is read by filter_near
 
     def filter_within(self, qs, name, value):
-        return qs.filter(location__intersects=_keyed(name, parse_polygon, value))
+        return qs.filter(location__intersects=parse_keyed(name, parse_polygon, value))
 
     def filter_survey(self, qs, name, value):
         """Survey round by name or id. A subquery, not a join: an enterprise touched by two batches of the

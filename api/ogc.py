@@ -11,27 +11,24 @@ from datetime import UTC, date, datetime, timedelta
 
 import orjson
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import F, Model, Q, QuerySet
 from django.http import HttpResponse
 from django.urls import re_path, reverse
 from drf_spectacular.plumbing import build_basic_type
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from industries.exceptions import AmbiguousAdminName, UnknownAdminName
 from industries.models import BANGLADESH_EXTENT, District, Division, Enterprise, Upazila
-from industries.resolver import get_resolver
 
 from . import docs
-from .filters import EnterpriseFilterSet, parse_bbox, split_values
+from .filters import EnterpriseFilterSet, parse_bbox, parse_keyed, resolve_units, split_values
 from .geojson import enterprise_page, features_json
-from .pagination import Cursor
+from .negotiation import JSONWhateverAccepted
+from .pagination import Cursor, page_size
 from .selectors import enterprise_columns, enterprise_list, enterprise_values
 
 app_name = "ogc"
@@ -96,17 +93,6 @@ ADMIN_FEATURE = (
     f"'geometry', ST_AsGeoJSON(p.location, {ADMIN_COORDINATE_DECIMALS})::json, "
     "'properties', to_jsonb(p) - 'location')"
 )
-
-
-class JSONWhateverAccepted(BaseContentNegotiation):
-    """OGC clients ask for application/geo+json or the OpenAPI media type, which no DRF renderer lists, so
-    DRF would answer 406 before the view runs. Every answer here is JSON, and says its own content type."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 class OGCAnonRateThrottle(AnonRateThrottle):
@@ -226,17 +212,7 @@ class CollectionDetail(OGCView):
 
 
 def parse_limit(params) -> int:
-    """1 or more; above the maximum it is the maximum, as OGC API – Features lets a server do."""
-    raw = params.get("limit")
-    if raw in (None, ""):
-        return settings.API_PAGE_SIZE
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise ValidationError({"limit": "A whole number."}) from None
-    if limit < 1:
-        raise ValidationError({"limit": f"Between 1 and {settings.API_MAX_PAGE_SIZE:,}."})
-    return min(limit, settings.API_MAX_PAGE_SIZE)
+    return page_size(params, param="limit", above_maximum="cap")
 
 
 def ogc_bbox(text: str) -> str:
@@ -363,18 +339,6 @@ def _admin_features(rows: QuerySet) -> str:
         return cursor.fetchone()[0]
 
 
-def _resolve_ids(values: list[str], level: str) -> list[int]:
-    resolver, ids, errors = get_resolver(), [], []
-    for text in values:
-        try:
-            ids.append(resolver.resolve(text, level=level).id)
-        except (UnknownAdminName, AmbiguousAdminName) as error:
-            errors.append(f"{error.message} / {error.message_bangla}")
-    if errors:
-        raise ValidationError({level: errors})
-    return ids
-
-
 def admin_items(request, collection_id: str) -> dict:
     """At most 507 small shapes: offset paging costs nothing here."""
     collection = ADMIN_COLLECTIONS[collection_id]
@@ -383,13 +347,11 @@ def admin_items(request, collection_id: str) -> dict:
     queryset = _admin_rows(collection)
     for level, path in collection.filters.items():
         if params.get(level):
-            ids = _resolve_ids(split_values(params.getlist(level)), level)
-            queryset = queryset.filter(**{f"{path}__in": ids})
+            units = resolve_units(split_values(params.getlist(level)), level=level)
+            queryset = queryset.filter(**{f"{path}__in": [unit.id for unit in units]})
     if params.get("bbox"):
-        try:
-            queryset = queryset.filter(geom_simple__intersects=parse_bbox(ogc_bbox(params["bbox"])))
-        except DjangoValidationError as error:
-            raise ValidationError({"bbox": error.messages}) from None
+        box = parse_keyed("bbox", parse_bbox, ogc_bbox(params["bbox"]))
+        queryset = queryset.filter(geom_simple__intersects=box)
     if params.get("datetime"):
         # Checked so that a malformed value is a 400 as everywhere; boundaries have no time to filter on.
         datetime_condition(params["datetime"], field_name="updated")

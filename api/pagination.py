@@ -35,17 +35,19 @@ class Cursor:
             ) from None
 
 
-def page_size(params) -> int:
-    raw = params.get("page_size") or params.get("limit")
+def page_size(params, *, param: str = "page_size", above_maximum: str = "refuse") -> int:
+    """How many rows a page holds, from ``param``. Above API_MAX_PAGE_SIZE: a 400 ("refuse"), or the
+    maximum ("cap"), which OGC API – Features lets a server answer with."""
+    raw = params.get(param) or (params.get("limit") if param == "page_size" else None)
     if raw in (None, ""):
         return settings.API_PAGE_SIZE
     try:
         size = int(raw)
     except ValueError:
-        raise ValidationError({"page_size": "A whole number."}) from None
-    if not 1 <= size <= settings.API_MAX_PAGE_SIZE:
-        raise ValidationError({"page_size": f"Between 1 and {settings.API_MAX_PAGE_SIZE:,}."})
-    return size
+        raise ValidationError({param: "A whole number."}) from None
+    if size < 1 or (size > settings.API_MAX_PAGE_SIZE and above_maximum == "refuse"):
+        raise ValidationError({param: f"Between 1 and {settings.API_MAX_PAGE_SIZE:,}."})
+    return min(size, settings.API_MAX_PAGE_SIZE)
 
 
 def keyset_window(queryset: QuerySet, *, size: int, cursor: Cursor | None, by_distance: bool) -> QuerySet:

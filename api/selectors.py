@@ -1,6 +1,5 @@
 """Reads of the API: the filtered enterprises, and what of each enterprise a caller may see."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, QuerySet
 from rest_framework.exceptions import ValidationError
 
@@ -65,12 +64,9 @@ def enterprise_list(*, params, queryset: QuerySet | None = None) -> QuerySet[Ent
     )
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    try:
-        return filterset.qs
-    except DjangoValidationError as error:  # raised by a filter method (a place that does not exist…)
-        raise ValidationError(
-            error.message_dict if hasattr(error, "error_dict") else error.messages
-        ) from None
+    # A filter method raises Django's ValidationError (a place that does not exist…): a 400 through
+    # api.exceptions.
+    return filterset.qs
 
 
 def enterprise_values(

@@ -42,6 +42,7 @@ from . import docs
 from .docs import query_parameter
 from .filters import split_values
 from .geojson import parse_simplify, simplified
+from .negotiation import JSONWhateverAccepted
 from .selectors import PUBLIC_COLUMNS, enterprise_list, may_see_personal
 from .views import geojson_response
 
@@ -231,11 +232,7 @@ class EnterpriseStats(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
 
-    def perform_content_negotiation(self, request, force=False):
-        # ?format= chooses the body this view writes itself (json or geojson), not a DRF renderer; DRF's
-        # negotiation would 404 on format=geojson. Errors are always JSON.
-        renderer = self.get_renderers()[0]
-        return renderer, renderer.media_type
+    content_negotiation_class = JSONWhateverAccepted  # ?format=geojson is this view's, not DRF's
 
     @extend_schema(
         operation_id="enterprises_stats",

@@ -66,7 +66,7 @@ from rest_framework.views import APIView
 from industries.models import Enterprise
 from industries.size_class import SizeClass
 
-from .ogc import JSONWhateverAccepted
+from .negotiation import JSONWhateverAccepted
 from .selectors import enterprise_list
 
 app_name = "tiles"

@@ -5,14 +5,13 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.views import APIView
 
 from industries.models import District, Division, Enterprise, Upazila
-from industries.resolver import get_resolver
 
 from . import docs
+from .filters import resolve_units
 from .geojson import enterprise_page, parse_simplify, simplified
 from .pagination import Cursor, page_size
 from .selectors import enterprise_list
@@ -130,7 +129,8 @@ class AdminUnitList(APIView):
         for parent in ("division", "district"):
             value = request.query_params.get(parent)
             if value and f"{parent}_code" in parents:
-                queryset = queryset.filter(**{parents[f"{parent}_code"]: _resolve_code(value, parent)})
+                (unit,) = resolve_units([value], level=parent)
+                queryset = queryset.filter(**{parents[f"{parent}_code"]: unit.code})
         properties = ["geocode", "code", "name_en", "name_bn", "area_km2"]
         renamed = {name: F(path) for name, path in parents.items() if name != path}
         plain = [name for name, path in parents.items() if name == path]
@@ -138,15 +138,6 @@ class AdminUnitList(APIView):
         if request.query_params.get("geometry", "true").lower() in ("false", "0", "no"):
             return HttpResponse(orjson.dumps(list(rows)), content_type="application/json")
         return geojson_response(_admin_geojson(rows, parse_simplify(request.query_params)))
-
-
-def _resolve_code(value: str, level: str) -> str:
-    from industries.exceptions import AmbiguousAdminName, UnknownAdminName
-
-    try:
-        return get_resolver().resolve(value, level=level).code
-    except (UnknownAdminName, AmbiguousAdminName) as error:
-        raise ValidationError({level: f"{error.message} / {error.message_bangla}"}) from None
 
 
 def _admin_geojson(rows, metres: float) -> str:

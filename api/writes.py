@@ -1,7 +1,6 @@
 """Create and update enterprises through the API, with the importer's rules (surveys.services)."""
 
 import orjson
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
@@ -60,10 +59,6 @@ def _save(request, values: dict, enterprise: Enterprise | None, status: int) -> 
     except RowRejected as rejected:
         raise ValidationError(
             {"rejected": [{"code": r.code, "en": r.en, "bn": r.bn} for r in rejected.reasons]}
-        ) from None
-    except DjangoValidationError as error:
-        raise ValidationError(
-            error.message_dict if hasattr(error, "error_dict") else error.messages
         ) from None
     transaction.on_commit(tiles_invalidate)  # map tiles of the old data stop being served
     feature = EnterpriseSerializer(enterprise, context={"request": request}).data

@@ -219,23 +219,22 @@ def enterprise_write(*, values: dict, enterprise: Enterprise | None = None) -> t
     row = validated.rows.iloc[0]
     enterprise = enterprise or Enterprise()
     for field in _MODEL_FIELDS:
-        value = row[field]
-        setattr(enterprise, field, None if pd.isna(value) else value)
-    for field in _INTEGER_FIELDS:
-        value = getattr(enterprise, field)
-        setattr(enterprise, field, None if value is None else int(value))
+        value = None if pd.isna(row[field]) else row[field]
+        # pandas keeps whole numbers with gaps as floats.
+        setattr(enterprise, field, int(value) if value is not None and field in _INTEGER_FIELDS else value)
     enterprise.location = Point(float(row.longitude), float(row.latitude), srid=4326)
     enterprise = enterprise_save(enterprise=enterprise)
-    if enterprise.upazila_id is None:
-        transaction.set_rollback(True)
+    if enterprise.upazila_id is None:  # raising out of the atomic block undoes the save
         raise RowRejected([REASONS["outside_upazilas"]])
     if enterprise.district_mismatch:
         reasons.append(REASONS["district_mismatch"])
     return enterprise, [r for r in reasons if r.severity != REJECT]
 
 
-_INTEGER_FIELDS = ("stated_district_id", "stated_upazila_id", "investment_bdt", "year_established")
-_INTEGER_FIELDS += ("workers_male", "workers_female", "workers_total")
+_INTEGER_FIELDS = frozenset(
+    {"stated_district_id", "stated_upazila_id", "investment_bdt", "year_established"}
+    | {"workers_male", "workers_female", "workers_total"}
+)
 # The model fields those set: places are stated units, coordinates become the location.
 _MODEL_FIELDS = tuple(
     {"district": "stated_district_id", "upazila": "stated_upazila_id"}.get(f, f)

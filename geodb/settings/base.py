@@ -161,6 +161,7 @@ REST_FRAMEWORK = {
         "tiles_anon": os.environ.get("GEODB_TILES_ANON_RATE", "3000/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "BSCIC industry GIS API · বিসিক শিল্প জিআইএস এপিআই",

@@ -1,0 +1,15 @@
+"""How the API answers errors: DRF's own handling, plus Django's ValidationError as a 400.
+
+The filters (a django-filter FilterSet), the models' full_clean() and the parsers of query parameters raise
+Django's ValidationError; mapping it here, once, keeps every view from catching and re-raising it.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    return drf_exception_handler(exc, context)
