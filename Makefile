@@ -14,7 +14,7 @@ demo: setup data
 	@scripts/serve.sh $(PORT)
 
 test: setup
-	@scripts/system.sh chromium fonts-lohit-beng-bengali
+	@scripts/system.sh chromium fonts-lohit-beng-bengali python3-qgis qgis-providers
 	DJANGO_SETTINGS_MODULE=geodb.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 setup: system .venv/.installed db

@@ -1,9 +1,23 @@
 """OpenAPI descriptions of the query parameters, with examples in English and Bangla."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 
 INT = OpenApiTypes.INT
+
+
+class KeyAsBasicPasswordScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.KeyAsBasicPassword"
+    name = "keyAsBasicPassword"
+    priority = 1  # over drf-spectacular's own TokenAuthentication scheme, which would match the subclass
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "Any user name, the API key as the password (for GIS clients such as QGIS).",
+        }
 
 
 def query_parameter(name, description, examples, type_=OpenApiTypes.STR, many=False):

@@ -82,10 +82,12 @@ def features_json(values: QuerySet, *, order: str = "p.id") -> str:
         return cursor.fetchone()[0]
 
 
-def count_matched(queryset: QuerySet) -> tuple[int, bool]:
-    """(number, exact). Exact when the planner expects at most API_EXACT_COUNT_LIMIT rows, which an index
-    counts in milliseconds; otherwise the planner's estimate, so that no filter waits on count(*) over a
-    million rows."""
+def count_matched(queryset: QuerySet, *, exact_up_to: int | None = None) -> tuple[int, bool]:
+    """(number, exact). Exact when the planner expects at most ``exact_up_to`` (API_EXACT_COUNT_LIMIT)
+    rows, which an index counts in milliseconds; otherwise the planner's estimate, so that no filter waits
+    on count(*) over a million rows."""
+    if exact_up_to is None:
+        exact_up_to = settings.API_EXACT_COUNT_LIMIT
     try:
         inner, params = queryset.order_by().values("id").query.sql_with_params()
     except EmptyResultSet:
@@ -95,7 +97,7 @@ def count_matched(queryset: QuerySet) -> tuple[int, bool]:
         plan = cursor.fetchone()[0]
     plan = plan[0] if isinstance(plan, list) else plan
     estimate = int(plan["Plan"]["Plan Rows"])
-    if estimate <= settings.API_EXACT_COUNT_LIMIT:
+    if estimate <= exact_up_to:
         return queryset.order_by().count(), True
     return estimate, False
 
@@ -106,14 +108,17 @@ class EnterprisePage:
     returned: int
     next_cursor: Cursor | None
     prev_cursor: Cursor | None
-    matched: int
+    matched: int | None  # None: not counted
     matched_exact: bool
 
 
-def enterprise_page(queryset: QuerySet, *, user, size: int, cursor: Cursor | None) -> EnterprisePage:
+def enterprise_page(
+    queryset: QuerySet, *, user, size: int, cursor: Cursor | None, count: bool = True, exact_up_to=None
+) -> EnterprisePage:
     """One keyset page of filtered enterprises as GeoJSON features, with the cursors of the pages around
-    it and the number matched: what the list endpoint and OGC items both answer. ``queryset`` is ordered
-    by id, or by distance (``near``) when it has that annotation."""
+    it and the number matched (``count``; exact up to ``exact_up_to``, see count_matched): what the list
+    endpoint and OGC items both answer. ``queryset`` is ordered by id, or by distance (``near``) when it
+    has that annotation."""
     by_distance = "distance" in queryset.query.annotations
     values = enterprise_values(
         queryset, columns=enterprise_columns(user=user), extra=("distance",) if by_distance else ()
@@ -124,7 +129,7 @@ def enterprise_page(queryset: QuerySet, *, user, size: int, cursor: Cursor | Non
     more = page.count > size
     has_next = page.count > 0 if backwards else more
     has_prev = more if backwards else (cursor is not None and page.count > 0)
-    matched, exact = count_matched(queryset)
+    matched, exact = count_matched(queryset, exact_up_to=exact_up_to) if count else (None, False)
     return EnterprisePage(
         features=page.features,
         returned=min(page.count, size),

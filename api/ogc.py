@@ -24,12 +24,12 @@ from rest_framework.views import APIView
 
 from industries.models import BANGLADESH_EXTENT, District, Division, Enterprise, Upazila
 
-from . import docs
+from . import cql2, docs
 from .filters import EnterpriseFilterSet, parse_bbox, parse_keyed, resolve_units, split_values
 from .geojson import enterprise_page, features_json
 from .negotiation import JSONWhateverAccepted
 from .pagination import Cursor, page_size
-from .selectors import enterprise_columns, enterprise_list, enterprise_values
+from .selectors import PUBLIC_COLUMNS, enterprise_columns, enterprise_list, enterprise_values
 
 app_name = "ogc"
 
@@ -38,14 +38,17 @@ GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+SCHEMA_JSON = "application/schema+json"
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    *cql2.CONFORMANCE,
 ]
 # Parameters of every items request besides the filters. ``f`` is accepted and ignored: JSON is the only
 # format, and clients copy ``f=json`` from links of other servers.
-ITEMS_PARAMETERS = {"limit", "bbox", "datetime", "f"}
+ITEMS_PARAMETERS = {"limit", "bbox", "datetime", "f", *cql2.FILTER_PARAMETERS}
 # Admin boundaries in 5 decimals (~1 m) are finer than their ~160 m simplification.
 ADMIN_COORDINATE_DECIMALS = 5
 
@@ -57,6 +60,11 @@ class AdminCollection:
     description: str
     properties: dict[str, str]  # beyond codes and names: property name -> ORM path (parent codes…)
     filters: dict[str, str] = field(default_factory=dict)  # parameter (level) -> ORM path of its id
+
+    @property
+    def queryables(self) -> dict[str, cql2.Queryable]:
+        columns = {name: name for name in ("geocode", "code", "name_en", "name_bn", "area_km2")}
+        return cql2.queryables_of(self.model, {**columns, **self.properties})
 
 
 ENTERPRISES = "enterprises"
@@ -87,6 +95,11 @@ ADMIN_COLLECTIONS = {
     ),
 }
 COLLECTION_IDS = [ENTERPRISES, *ADMIN_COLLECTIONS]
+# Every public property but the id (which is the feature's id) can be filtered on; personal fields never,
+# whoever asks, so that a filter cannot be used to test guesses of an owner's phone or NID.
+ENTERPRISE_QUERYABLES = cql2.queryables_of(
+    Enterprise, {name: path for name, path in PUBLIC_COLUMNS.items() if name != "id"}
+)
 
 ADMIN_FEATURE = (
     "json_build_object('type', 'Feature', 'id', p.geocode, "
@@ -183,6 +196,7 @@ def _collection(request, collection_id: str) -> dict:
         "links": [
             _link(_url(request, "collection", collection_id=collection_id), "self", JSON, title),
             _link(_url(request, "items", collection_id=collection_id), "items", GEOJSON, title),
+            _link(_url(request, "queryables", collection_id=collection_id), QUERYABLES_REL, SCHEMA_JSON),
         ],
     }
 
@@ -212,7 +226,7 @@ class CollectionDetail(OGCView):
 
 
 def parse_limit(params) -> int:
-    return page_size(params, param="limit", above_maximum="cap")
+    return page_size(params, param="limit", above_maximum="cap", default=settings.OGC_PAGE_SIZE)
 
 
 def ogc_bbox(text: str) -> str:
@@ -285,7 +299,14 @@ def _page_url(request, items_url: str, **changes) -> str:
 
 # --- items ------------------------------------------------------------------------------------------------
 
-ENTERPRISE_PARAMETERS = ITEMS_PARAMETERS | set(EnterpriseFilterSet.base_filters) | {"cursor"}
+ENTERPRISE_FILTERS = set(EnterpriseFilterSet.base_filters)
+ENTERPRISE_PARAMETERS = ITEMS_PARAMETERS | ENTERPRISE_FILTERS | set(ENTERPRISE_QUERYABLES) | {"cursor"}
+
+
+def queryable_conditions(params, queryables: dict[str, cql2.Queryable], *, skip: set[str]) -> Q:
+    """``filter=`` (CQL2 text) and queryables given as parameters, both as conditions on the collection."""
+    condition = cql2.filter_condition(params, queryables)
+    return condition & cql2.parameter_conditions(params, queryables, skip=skip)
 
 
 def enterprise_items(request) -> dict:
@@ -295,11 +316,23 @@ def enterprise_items(request) -> dict:
     filters = params.copy()
     if filters.get("bbox"):
         filters["bbox"] = ogc_bbox(filters["bbox"])
-    queryset = enterprise_list(params=filters)
+    queryset = enterprise_list(params=filters).filter(
+        queryable_conditions(params, ENTERPRISE_QUERYABLES, skip=ENTERPRISE_FILTERS)
+    )
     if params.get("datetime"):
         queryset = queryset.filter(datetime_condition(params["datetime"], field_name="updated"))
     cursor = Cursor.decode(params["cursor"]) if params.get("cursor") else None
-    page = enterprise_page(queryset, user=request.user, size=parse_limit(params), cursor=cursor)
+    # QGIS and GDAL take numberMatched of a first page as the layer's feature count, and trust it: it is
+    # counted exactly there, however many. Later pages are not counted, which spares each of them a
+    # count(*) (most of a 1,000-feature page's time at a million rows).
+    page = enterprise_page(
+        queryset,
+        user=request.user,
+        size=parse_limit(params),
+        cursor=cursor,
+        count=cursor is None,
+        exact_up_to=settings.OGC_EXACT_COUNT_LIMIT,
+    )
 
     items_url = _url(request, "items", collection_id=ENTERPRISES)
     links = [
@@ -312,7 +345,7 @@ def enterprise_items(request) -> dict:
     return {
         "type": "FeatureCollection",
         "timeStamp": _now(),
-        # Only when counted: a planner's estimate would make clients stop early or wait for more.
+        # Only when counted exactly: a planner's estimate would make clients stop early or wait for more.
         **({"numberMatched": page.matched} if page.matched_exact else {}),
         "numberReturned": page.returned,
         "links": links,
@@ -343,8 +376,11 @@ def admin_items(request, collection_id: str) -> dict:
     """At most 507 small shapes: offset paging costs nothing here."""
     collection = ADMIN_COLLECTIONS[collection_id]
     params = request.query_params
-    _refuse_unknown(params, ITEMS_PARAMETERS | set(collection.filters) | {"offset"})
-    queryset = _admin_rows(collection)
+    queryables = collection.queryables
+    _refuse_unknown(params, ITEMS_PARAMETERS | set(collection.filters) | set(queryables) | {"offset"})
+    queryset = _admin_rows(collection).filter(
+        queryable_conditions(params, queryables, skip=set(collection.filters))
+    )
     for level, path in collection.filters.items():
         if params.get(level):
             units = resolve_units(split_values(params.getlist(level)), level=level)
@@ -391,6 +427,17 @@ class Items(OGCView):
         return json_response(admin_items(request, collection_id), GEOJSON)
 
 
+class Queryables(OGCView):
+    def get(self, request, collection_id: str):
+        if _known_collection(collection_id) == ENTERPRISES:
+            queryables, title = ENTERPRISE_QUERYABLES, ENTERPRISES_TITLE
+        else:
+            collection = ADMIN_COLLECTIONS[collection_id]
+            queryables, title = collection.queryables, collection.title
+        url = _url(request, "queryables", collection_id=collection_id)
+        return json_response(cql2.queryables_document(queryables, url=url, title=title), SCHEMA_JSON)
+
+
 class Item(OGCView):
     def get(self, request, collection_id: str, feature_id: str):
         missing = NotFound(f"No feature {feature_id!r} in {_known_collection(collection_id)}.")
@@ -433,8 +480,9 @@ def _openapi_parameter(parameter) -> dict:
     return result
 
 
-COMMON_ITEMS_PARAMETERS = [
-    {
+def limit_parameter() -> dict:
+    """QGIS and GDAL read the page size they ask for from components/parameters/limit, and only there."""
+    return {
         "name": "limit",
         "in": "query",
         "required": False,
@@ -444,10 +492,15 @@ COMMON_ITEMS_PARAMETERS = [
             "type": "integer",
             "minimum": 1,
             "maximum": settings.API_MAX_PAGE_SIZE,
-            "default": settings.API_PAGE_SIZE,
+            "default": settings.OGC_PAGE_SIZE,
         },
         "description": "Features per page; above the maximum, the maximum.",
-    },
+    }
+
+
+FILTER_LANG = "cql2-text"
+COMMON_ITEMS_PARAMETERS = [
+    {"$ref": "#/components/parameters/limit"},
     {
         "name": "bbox",
         "in": "query",
@@ -467,7 +520,40 @@ COMMON_ITEMS_PARAMETERS = [
         "description": "On the time of the last change: an instant, a date, or an interval a/b, ../b, a/..",
     },
     {"name": "f", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json"]}},
+    {
+        "name": "filter",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "maxLength": cql2.MAX_FILTER_LENGTH},
+        "description": "CQL2 text on the collection's queryables, e.g. size_class = 'small' AND "
+        "workers_total >= 10 (=, <>, <, <=, >, >=, IS NULL, LIKE, BETWEEN, IN, AND, OR, NOT).",
+    },
+    {
+        "name": "filter-lang",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "enum": [FILTER_LANG], "default": FILTER_LANG},
+    },
+    {"name": "filter-crs", "in": "query", "required": False, "schema": {"type": "string", "enum": [CRS84]}},
 ]
+
+
+def queryable_parameters(queryables: dict[str, cql2.Queryable], *, besides: set[str]) -> list[dict]:
+    """Each queryable as an equality parameter (Part 3, queryables-query-parameters), in the form QGIS
+    3.22 looks for to send a filter to the server (query, style form, no explode, a scalar type)."""
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "style": "form",
+            "explode": False,
+            "schema": queryable.schema(),
+            "description": f"Features whose {name} equals this.",
+        }
+        for name, queryable in queryables.items()
+        if name not in besides
+    ]
 
 
 def _operation(operation_id: str, summary: str, content_type: str, parameters=()) -> dict:
@@ -513,10 +599,18 @@ def openapi_document(request) -> dict:
             "getEnterprises",
             ENTERPRISES_TITLE,
             GEOJSON,
-            [*COMMON_ITEMS_PARAMETERS, *enterprise_filters, cursor],
+            [
+                *COMMON_ITEMS_PARAMETERS,
+                *enterprise_filters,
+                *queryable_parameters(ENTERPRISE_QUERYABLES, besides=ENTERPRISE_FILTERS),
+                cursor,
+            ],
         ),
         f"/collections/{ENTERPRISES}/items/{{featureId}}": _operation(
             "getEnterprise", "One enterprise", GEOJSON, [feature_id]
+        ),
+        f"/collections/{ENTERPRISES}/queryables": _operation(
+            "getEnterprisesQueryables", "Queryables of enterprises", SCHEMA_JSON
         ),
     }
     offset = {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}}
@@ -526,7 +620,18 @@ def openapi_document(request) -> dict:
             for level in collection.filters
         ]
         paths[f"/collections/{name}/items"] = _operation(
-            f"get{name.title()}", collection.title, GEOJSON, [*COMMON_ITEMS_PARAMETERS, *filters, offset]
+            f"get{name.title()}",
+            collection.title,
+            GEOJSON,
+            [
+                *COMMON_ITEMS_PARAMETERS,
+                *filters,
+                *queryable_parameters(collection.queryables, besides=set(collection.filters)),
+                offset,
+            ],
+        )
+        paths[f"/collections/{name}/queryables"] = _operation(
+            f"get{name.title()}Queryables", f"Queryables of {name}", SCHEMA_JSON
         )
         paths[f"/collections/{name}/items/{{featureId}}"] = _operation(
             f"get{name.title()[:-1]}", f"One of {name}, by geocode", GEOJSON, [feature_id]
@@ -536,6 +641,7 @@ def openapi_document(request) -> dict:
         "info": {"title": "BSCIC industry GIS · OGC API – Features", "version": "1.0.0"},
         "servers": [{"url": _url(request, "landing").rstrip("/")}],
         "paths": paths,
+        "components": {"parameters": {"limit": limit_parameter()}},
     }
 
 
@@ -552,6 +658,7 @@ urlpatterns = [
     re_path(r"^collections/?$", CollectionList.as_view(), name="collections"),
     re_path(r"^collections/(?P<collection_id>[\w-]+)/?$", CollectionDetail.as_view(), name="collection"),
     re_path(r"^collections/(?P<collection_id>[\w-]+)/items/?$", Items.as_view(), name="items"),
+    re_path(r"^collections/(?P<collection_id>[\w-]+)/queryables/?$", Queryables.as_view(), name="queryables"),
     re_path(
         r"^collections/(?P<collection_id>[\w-]+)/items/(?P<feature_id>[^/]+)/?$", Item.as_view(), name="item"
     ),

@@ -35,12 +35,15 @@ class Cursor:
             ) from None
 
 
-def page_size(params, *, param: str = "page_size", above_maximum: str = "refuse") -> int:
-    """How many rows a page holds, from ``param``. Above API_MAX_PAGE_SIZE: a 400 ("refuse"), or the
-    maximum ("cap"), which OGC API – Features lets a server answer with."""
+def page_size(
+    params, *, param: str = "page_size", above_maximum: str = "refuse", default: int | None = None
+) -> int:
+    """How many rows a page holds, from ``param`` (``default``, else API_PAGE_SIZE, without it). Above
+    API_MAX_PAGE_SIZE: a 400 ("refuse"), or the maximum ("cap"), which OGC API – Features lets a server
+    answer with."""
     raw = params.get(param) or (params.get("limit") if param == "page_size" else None)
     if raw in (None, ""):
-        return settings.API_PAGE_SIZE
+        return default or settings.API_PAGE_SIZE
     try:
         size = int(raw)
     except ValueError:

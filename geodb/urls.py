@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.ogc import LandingPage
+
 admin.site.site_header = "BSCIC industry GIS · বিসিক শিল্প জিআইএস"
 admin.site.site_title = "BSCIC industry GIS"
 
@@ -8,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the Bangla/English switch
     path("api/", include("api.urls")),
+    # The landing page without its slash too, as GIS clients are given it (no redirect to follow).
+    path("ogc", LandingPage.as_view()),
     path("ogc/", include("api.ogc")),
     path("tiles/", include("api.tiles")),
     path("", include("maps.urls")),

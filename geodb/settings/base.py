@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "geodb.middleware.AbsoluteRedirectMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -144,6 +145,7 @@ IMPORT_SAME_PLACE_METRES = 50
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.KeyAsBasicPassword",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
@@ -155,7 +157,7 @@ REST_FRAMEWORK = {
         # One visit of the map makes about six API requests and each change of filter four more.
         "anon": os.environ.get("GEODB_API_ANON_RATE", "600/minute"),
         "user": os.environ.get("GEODB_API_KEY_RATE", "1200/minute"),
-        # GDAL's OAPIF client (QGIS) pages 10 features at a time: it needs more requests than a browser.
+        # GIS clients page through whole layers; GDAL 3.6's OAPIF client asks for 10 features a request.
         "ogc_anon": os.environ.get("GEODB_OGC_ANON_RATE", "1200/minute"),
         # A map pan loads a screenful of vector tiles at once.
         "tiles_anon": os.environ.get("GEODB_TILES_ANON_RATE", "3000/minute"),
@@ -178,6 +180,12 @@ SPECTACULAR_SETTINGS = {
 }
 API_PAGE_SIZE = 100
 API_MAX_PAGE_SIZE = 10_000
+# OGC items pages: GIS clients (QGIS, GDAL) take the default of the API definition, and a page of 1,000
+# makes a download of a national layer 10x fewer requests than the REST API's 100.
+OGC_PAGE_SIZE = int(os.environ.get("GEODB_OGC_PAGE_SIZE", 1_000))
+# The first page of OGC items counts numberMatched exactly up to this many (planner's estimate): GIS
+# clients show it as the layer's feature count. Above it, and on later pages, it is left out.
+OGC_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_OGC_EXACT_COUNT_LIMIT", 2_000_000))
 # numberMatched is counted exactly when the planner expects at most this many rows; above, it is the
 # planner's estimate and numberMatchedExact is false.
 API_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_API_EXACT_COUNT_LIMIT", 200_000))
