@@ -3,10 +3,11 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
+PROD_PORT ?= 8080
 DEMO_ENTERPRISES ?= 20000
 export DJANGO_SETTINGS_MODULE ?= geodb.settings.dev
 
-.PHONY: demo test setup system db data lint format clean
+.PHONY: demo test serve-prod setup system db data lint format clean
 
 demo: setup data
 	@$(PY) manage.py demo_superuser
@@ -16,6 +17,11 @@ demo: setup data
 test: setup
 	@scripts/system.sh chromium fonts-lohit-beng-bengali python3-qgis qgis-providers
 	DJANGO_SETTINGS_MODULE=geodb.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# The production stack on loopback: nginx → gunicorn (geodb.settings.prod) and the task worker, with its
+# runtime files under var/prod (scripts/serve_prod.sh; the deployment itself is in deploy/).
+serve-prod: setup data
+	@scripts/serve_prod.sh $(PROD_PORT)
 
 setup: system .venv/.installed db
 

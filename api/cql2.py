@@ -8,6 +8,7 @@ collection's declared queryables can be named; never a personal field. A null ma
 in SQL; a NOT before parentheses is Django's negation, under which a null does match.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -51,6 +52,8 @@ class Queryable:
 
     def schema(self) -> dict:
         schema = {"title": self.title, "type": self.type}
+        if self.type == "integer":  # compared as a bigint (see _literal_for)
+            schema.update(minimum=-BIGINT + 1, maximum=BIGINT - 1)
         if self.format:
             schema["format"] = self.format
         if self.enum:
@@ -106,10 +109,11 @@ def invalid(message_en: str, message_bn: str, *, parameter: str = "filter") -> V
 
 def parameter_conditions(params, queryables: dict[str, Queryable], *, skip: set[str]) -> Q:
     """``name=value`` for each queryable given as a parameter (and not in ``skip``, the collection's own
-    filters of the same name): the property equals the value."""
+    filters of the same name): the property equals the value. An empty value is "not given", as for
+    every other parameter (a form left blank)."""
     condition = Q()
     for name in params:
-        if name in queryables and name not in skip:
+        if name in queryables and name not in skip and params[name] != "":
             queryable = queryables[name]
             condition &= Q(**{queryable.path: _parameter_value(params[name], queryable, name)})
     return condition
@@ -388,8 +392,10 @@ def _literal_for(token: tuple[str, str], queryable: Queryable, name: str, *, par
             value = int(text) if queryable.type == "integer" else float(text)
         except ValueError:
             value = None
-        if value is not None and abs(value) >= BIGINT:
-            value = None
+        # An integer column compares as a bigint at most; a float past double precision is infinite.
+        if value is not None:
+            in_range = abs(value) < BIGINT if queryable.type == "integer" else math.isfinite(value)
+            value = value if in_range else None
     if value is None:
         wanted_en, wanted_bn = WANTED[queryable.format or queryable.type]
         shown = _unquote(text)

@@ -1,16 +1,153 @@
-"""OpenAPI descriptions of the query parameters, with examples in English and Bangla."""
+"""OpenAPI descriptions of the query parameters, with examples in English and Bangla, and the schema class
+that documents what every operation really answers: its errors, its media types, anonymous reads.
 
+The schema is fuzzed (tests/api/test_fuzz_schema.py, bench/fuzz.py): a value it allows must be answered,
+one it forbids refused, and every answer must be one it describes. So parameters carry the constraints
+the API enforces (enums, ranges, lengths); what OpenAPI 3.0 cannot say (a place that does not exist, a
+cursor not taken from a link, near= without radius=, a bbox whose minimum is not below its maximum) is
+the documented 400.
+"""
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
+from rest_framework import permissions, serializers
+
+from industries.size_class import Kind, SizeClass
 
 INT = OpenApiTypes.INT
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+
+FEATURE_COLLECTION = {
+    "type": "object",
+    "description": "A GeoJSON FeatureCollection (RFC 7946), EPSG:4326.",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {"type": "object"}},
+    },
+}
+ADMIN_UNIT_LIST = {
+    "type": "array",
+    "description": "With geometry=false: the units without their shapes, for dropdown lists.",
+    "items": {
+        "type": "object",
+        "required": ["id", "geocode", "code", "name_en", "name_bn"],
+        "properties": {
+            "id": {"type": "integer"},
+            "geocode": {"type": "string"},
+            "code": {"type": "string"},
+            "name_en": {"type": "string"},
+            "name_bn": {"type": "string"},
+            "area_km2": {"type": "number", "nullable": True},
+        },
+    },
+}
+STATS_TABLE = {
+    "type": "object",
+    "required": ["by", "total", "groups"],
+    "properties": {
+        "by": {"type": "array", "items": {"type": "string"}},
+        "total": {"type": "object"},
+        "groups": {"type": "array", "items": {"type": "object"}},
+        "suppressed_below": {"type": "integer", "nullable": True},
+    },
+}
+ERROR = {
+    "type": "object",
+    "description": "The parameter or field at fault (or detail) with what is wrong, in English and Bangla.",
+    "additionalProperties": {},
+}
+ERRORS = {
+    "400": "A parameter or field is invalid or names nothing: an unknown place, a cursor not taken from a "
+    "next/prev link, near without radius, a bbox whose minimum is not below its maximum, a polygon that "
+    "is not valid, a value with a NUL character… The body names it and says what is wrong, in English "
+    "and Bangla.",
+    "401": "The credentials sent are wrong: an unknown, expired or revoked API key.",
+    "403": "The credentials sent do not allow this.",
+    "404": "No such record or format.",
+    "429": "Over the rate limit; Retry-After says in how many seconds to try again.",
+}
+ANONYMOUS_READS = (
+    permissions.AllowAny,
+    permissions.DjangoModelPermissionsOrAnonReadOnly,
+    permissions.IsAuthenticatedOrReadOnly,
+)
+
+
+def _blank_allowed(field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    try:
+        return bool(model and model._meta.get_field(field.source).blank)
+    except FieldDoesNotExist:
+        return False
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema of an operation, plus what it leaves out: the errors each operation can
+    answer, anonymous reads as the empty security requirement, empty query values (which mean "not
+    given"), and JSON bodies declared as files by views that send several formats."""
+
+    def get_auth(self):
+        auths = super().get_auth()
+        anonymous = all(isinstance(p, ANONYMOUS_READS) for p in self.view.get_permissions())
+        if anonymous and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A read-only field loses its model field's blank=True on the way (DRF keeps only the choices),
+        # yet a blank size class ("not classified yet") is answered as "".
+        enum = schema.get("enum")
+        if isinstance(field, serializers.ChoiceField) and enum and "" not in enum and _blank_allowed(field):
+            schema["enum"] = [*enum, ""]
+        return schema
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for response in responses.values():
+            for media_type, content in response.get("content", {}).items():
+                if media_type.endswith("json") and content.get("schema", {}).get("format") == "binary":
+                    content["schema"] = FEATURE_COLLECTION
+        for code in self._error_codes():
+            responses.setdefault(code, {"description": ERRORS[code], "content": {JSON: {"schema": ERROR}}})
+        if "404" in responses and "{" in self.path:
+            # A path value of the wrong shape (/enterprises/abc/) is Django's own 404 page, not the API's.
+            responses["404"]["content"]["text/html"] = {"schema": {"type": "string"}}
+        return responses
+
+    def _error_codes(self) -> list[str]:
+        codes = []
+        writes = self.method not in permissions.SAFE_METHODS
+        if self.method in ("POST", "PUT", "PATCH") or any(p["in"] == "query" for p in self._get_parameters()):
+            codes.append("400")
+        if self.view.get_authenticators():
+            codes.append("401")
+        anonymous = all(isinstance(p, ANONYMOUS_READS) for p in self.view.get_permissions())
+        if writes or not anonymous:
+            codes.append("403")
+        if "{" in self.path:
+            codes.append("404")
+        if self.view.get_throttles():
+            codes.append("429")
+        return codes
 
 
 class KeyAsBasicPasswordScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.KeyAsBasicPassword"
     name = "keyAsBasicPassword"
-    priority = 1  # over drf-spectacular's own TokenAuthentication scheme, which would match the subclass
 
     def get_security_definition(self, auto_schema):
         return {
@@ -20,7 +157,8 @@ class KeyAsBasicPasswordScheme(OpenApiAuthenticationExtension):
         }
 
 
-def query_parameter(name, description, examples, type_=OpenApiTypes.STR, many=False):
+def query_parameter(name, description, examples, type_=OpenApiTypes.STR, many=False, enum=None, pattern=None):
+    """``type_`` may be a JSON Schema dict, for constraints (a range, a length) the API enforces."""
     return OpenApiParameter(
         name,
         type_,
@@ -28,8 +166,14 @@ def query_parameter(name, description, examples, type_=OpenApiTypes.STR, many=Fa
         description=description,
         many=many,
         explode=False if many else None,
+        enum=enum,
+        pattern=pattern,
         examples=[OpenApiExample(label, value=value) for label, value in examples],
     )
+
+
+# Spellings of true and false that the API takes (api.filters.parse_boolean); anything else is a 400.
+BOOLEAN_WORDS = ["true", "false", "1", "0", "yes", "no"]
 
 
 FILTER_PARAMETERS = [
@@ -59,6 +203,7 @@ FILTER_PARAMETERS = [
         "শিল্পের শ্রেণি: কুটির, মাইক্রো, ক্ষুদ্র, মাঝারি, বৃহৎ।",
         [("small and medium", "small,medium")],
         many=True,
+        enum=list(SizeClass.values),
     ),
     query_parameter(
         "sector",
@@ -66,8 +211,15 @@ FILTER_PARAMETERS = [
         "খাত: আইএসআইসি সেকশন বা বিভাগ কোড।",
         [("manufacturing", "C"), ("textiles", "13")],
         many=True,
+        pattern="^(?:[A-Ua-u]|[0-9]{2})$",
     ),
-    query_parameter("kind", "manufacturing or service. উৎপাদন বা সেবা।", [("service", "service")]),
+    query_parameter(
+        "kind",
+        "manufacturing or service. উৎপাদন বা সেবা।",
+        [("service", "service")],
+        many=True,
+        enum=list(Kind.values),
+    ),
     query_parameter(
         "year_min", "Established in or after. প্রতিষ্ঠার বছর থেকে।", [("since 2010", "2010")], OpenApiTypes.INT
     ),
@@ -84,13 +236,15 @@ FILTER_PARAMETERS = [
         "registered",
         "true: has a BSCIC registration number; false: has none. বিসিক নিবন্ধিত কি না।",
         [("registered", "true")],
-        OpenApiTypes.BOOL,
+        enum=BOOLEAN_WORDS,
     ),
     query_parameter(
         "q",
         "Text search over English and Bangla names and products; Bangla digits and near spellings match. "
-        "নাম বা পণ্যে খুঁজুন।",
+        f"At most {settings.API_MAX_QUERY_LENGTH} characters. "
+        f"নাম বা পণ্যে খুঁজুন (সর্বোচ্চ {settings.API_MAX_QUERY_LENGTH} অক্ষর)।",
         [("handloom", "handloom"), ("তাঁত", "তাঁত")],
+        {"type": "string", "maxLength": settings.API_MAX_QUERY_LENGTH},
     ),
     query_parameter(
         "bbox",
@@ -99,10 +253,17 @@ FILTER_PARAMETERS = [
     ),
     query_parameter(
         "near",
-        "lon,lat: with radius, the enterprises within radius metres, nearest first. কাছাকাছি (দ্রাঘিমা,অক্ষাংশ)।",
+        "lon,lat: with radius (required with it), the enterprises within radius metres, nearest first. "
+        "কাছাকাছি (দ্রাঘিমা,অক্ষাংশ), radius-সহ।",
         [("Bogura town", "89.3697,24.8465")],
     ),
-    query_parameter("radius", "Metres, with near. মিটার।", [("2 km", "2000")], OpenApiTypes.NUMBER),
+    query_parameter(
+        "radius",
+        f"Metres, with near; at most {settings.API_MAX_RADIUS_METRES:,.0f}. "
+        f"মিটার, near-এর সাথে; সর্বোচ্চ {settings.API_MAX_RADIUS_METRES:,.0f}।",
+        [("2 km", "2000")],
+        {"type": "number", "minimum": 0, "maximum": settings.API_MAX_RADIUS_METRES},
+    ),
     query_parameter(
         "within",
         "A GeoJSON or WKT polygon (EPSG:4326). বহুভুজের ভেতরে।",
@@ -121,9 +282,10 @@ FILTER_PARAMETERS = [
 PAGE_PARAMETERS = [
     query_parameter(
         "page_size",
-        "Features per page, 1–10,000 (default 100). পাতাপ্রতি সংখ্যা।",
+        f"Features per page, 1–{settings.API_MAX_PAGE_SIZE:,} (default {settings.API_PAGE_SIZE}). "
+        "পাতাপ্রতি সংখ্যা।",
         [("1000", "1000")],
-        OpenApiTypes.INT,
+        {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
     ),
     query_parameter(
         "cursor",
@@ -136,13 +298,13 @@ ADMIN_UNIT_PARAMETERS = [
         "geometry",
         "false: a plain JSON list without shapes (for dropdowns). আকৃতি ছাড়া তালিকা।",
         [("list", "false")],
-        OpenApiTypes.BOOL,
+        enum=BOOLEAN_WORDS,
     ),
     query_parameter(
         "simplify",
         "Simplify shapes to about this many metres. সরলীকরণ (মিটার)।",
         [("500 m", "500")],
-        OpenApiTypes.NUMBER,
+        {"type": "number", "minimum": 0},
     ),
     query_parameter("division", "Only the units in this division. এই বিভাগের।", [("Rajshahi", "Rajshahi")]),
     query_parameter("district", "Only the units in this district (upazilas). এই জেলার।", [("Bogura", "বগুড়া")]),

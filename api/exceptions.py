@@ -9,6 +9,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+def bilingual(english: str, bangla: str) -> str:
+    """One message in both languages, as the API's own 400s say it."""
+    return f"{english} / {bangla}"
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

@@ -8,6 +8,12 @@ GeoJSON are streamed as they are read; XLSX and GeoPackage cannot be streamed (a
 so they are written chunk by chunk to a temporary file that is sent and then freed. Each export runs in one
 transaction so that the named cursor reads from one snapshot without Django's ``WITH HOLD``, which would
 make PostgreSQL materialise the whole result before the first row is sent.
+
+That transaction is open for as long as the client reads, so exports have rate limits and a cap on how
+many run at once of their own (``api.throttling``), and timeouts of their own set in the transaction
+(``EXPORT_STATEMENT_TIMEOUT``, ``EXPORT_IDLE_TIMEOUT``). The first rows are read before the response
+starts, so that a query that fails or is cancelled is still an HTTP error (a 503 from ``api.overload``),
+not a file cut short.
 """
 
 import csv
@@ -17,9 +23,10 @@ import tempfile
 import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from urllib.parse import quote
 
@@ -49,6 +56,7 @@ from . import docs
 from .filters import EnterpriseFilterSet, split_values
 from .geojson import FEATURE
 from .selectors import enterprise_columns, enterprise_list, enterprise_values
+from .throttling import ExportAnonRateThrottle, ExportKeyRateThrottle, ReleasingContent, export_slot_take
 
 # Rows fetched per round trip of the server-side cursor, and per piece of a streamed body.
 CHUNK_ROWS = 5_000
@@ -119,9 +127,29 @@ def export_columns(columns: dict[str, str], *, lonlat: bool, by_distance: bool) 
     return out
 
 
+@contextmanager
+def _export_transaction():
+    """One transaction with the export's own timeouts, longer than a web request's (``SET LOCAL``: they
+    end with it, and the connection goes back to the web request's timeouts)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true),"
+            " set_config('idle_in_transaction_session_timeout', %s, true)",
+            [settings.EXPORT_STATEMENT_TIMEOUT, settings.EXPORT_IDLE_TIMEOUT],
+        )
+        yield
+
+
 def _rows(values: QuerySet, keys: list[str]) -> Iterator[tuple]:
-    with transaction.atomic():
+    with _export_transaction():
         yield from values.values_list(*keys).iterator(chunk_size=CHUNK_ROWS)
+
+
+def _started(items: Iterator) -> Iterator:
+    """The same items, the first one read now: for a stream, the query runs before the response starts."""
+    for first in items:
+        return chain((first,), items)
+    return iter(())
 
 
 def _converted(rows: Iterable[tuple], converters: list[tuple[int, Callable]]) -> Iterator[list]:
@@ -177,7 +205,7 @@ def csv_export(queryset: QuerySet, *, columns: dict[str, str], by_distance: bool
     converters = [
         (index, convert) for index, column in enumerate(table) if (convert := CSV_CONVERTERS.get(column.kind))
     ]
-    rows = _converted(_rows(values, [c.key for c in table]), converters)
+    rows = _started(_converted(_rows(values, [c.key for c in table]), converters))
     return StreamingHttpResponse(_csv_chunks(rows, [c.name for c in table]), content_type=MEDIA_TYPES["csv"])
 
 
@@ -206,13 +234,12 @@ def _geojson_chunks(values: QuerySet, *, by_distance: bool) -> Iterator[bytes]:
     inner, params = values.query.sql_with_params()
     order = "p.distance, p.id" if by_distance else "p.id"
     sql = f"SELECT {FEATURE}::text FROM ({inner}) AS p ORDER BY {order}"
-    yield b'{"type":"FeatureCollection","features":['
-    separator = ""
-    with transaction.atomic(), _server_side_cursor() as cursor:
+    with _export_transaction(), _server_side_cursor() as cursor:
         cursor.execute(sql, params)
+        features = cursor.fetchmany(CHUNK_ROWS)
+        yield b'{"type":"FeatureCollection","features":[' + ",".join(f for (f,) in features).encode()
         while features := cursor.fetchmany(CHUNK_ROWS):
-            yield (separator + ",".join(feature for (feature,) in features)).encode()
-            separator = ","
+            yield ("," + ",".join(feature for (feature,) in features)).encode()
     yield b"]}"
 
 
@@ -227,7 +254,7 @@ def geojson_export(
 ) -> StreamingHttpResponse:
     values = enterprise_values(queryset, columns=columns, extra=_extra((), by_distance))
     return StreamingHttpResponse(
-        _geojson_chunks(values, by_distance=by_distance), content_type=MEDIA_TYPES["geojson"]
+        _started(_geojson_chunks(values, by_distance=by_distance)), content_type=MEDIA_TYPES["geojson"]
     )
 
 
@@ -443,6 +470,7 @@ class EnterpriseExport(APIView):
     """Every enterprise matching the filters, as one file: csv, xlsx, geojson or gpkg."""
 
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
+    throttle_classes = [ExportAnonRateThrottle, ExportKeyRateThrottle]
     queryset = Enterprise.objects.none()  # for the model permission check
 
     @extend_schema(
@@ -472,9 +500,16 @@ class EnterpriseExport(APIView):
             raise NotFound(f"No export as {fmt}. Formats: {', '.join(EXPORTERS)}.")
         params = request.query_params
         queryset = enterprise_list(params=params)
-        response = exporter(
-            queryset, columns=enterprise_columns(user=request.user), by_distance=bool(params.get("near"))
-        )
+        slot = export_slot_take(request)
+        try:
+            response = exporter(
+                queryset, columns=enterprise_columns(user=request.user), by_distance=bool(params.get("near"))
+            )
+        except BaseException:
+            slot.release()
+            raise
+        # Held until the response is closed: while the client reads, the export holds its connection.
+        response.streaming_content = ReleasingContent(response.streaming_content, slot.release)
         response["Content-Disposition"] = content_disposition(
             export_filename(params, fmt=fmt, now=timezone.now())
         )

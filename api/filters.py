@@ -7,24 +7,27 @@ names nothing is a 400 that says which values are valid; it never turns into an 
 
 import copy
 import json
+import math
 import re
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.db.models.functions import Greatest
+from django.db.models import BooleanField, F, Func, Q, Value
 
 from industries.bangla import normalise_text, to_ascii_digits
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
 from industries.models import Enterprise
 from industries.resolver import get_resolver
 from industries.size_class import Kind, SizeClass
-from surveys.models import EnterpriseChange
+from surveys.models import EnterpriseChange, SurveyRound
+
+from .exceptions import bilingual
 
 # The level's choices, named in the 400 when a value is unknown. Districts and upazilas are too many to
 # list in full; the message points to the endpoint that lists them.
@@ -34,8 +37,30 @@ CHOICES_HINT = {
 SECTOR = re.compile(r"^(?:[A-U]|\d{2})$")
 # One degree of longitude is at least this many metres up to 27°N (Bangladesh ends at 26.7°N).
 METRES_PER_DEGREE_MIN = 99_000
-# How similar a word of a name must be to the search text (pg_trgm word similarity, 0..1).
-SEARCH_SIMILARITY = 0.5
+# Spellings of a yes/no parameter (registered=, geometry=); anything else is a 400, never "not given".
+TRUE_WORDS = frozenset({"true", "1", "yes"})
+FALSE_WORDS = frozenset({"false", "0", "no"})
+
+
+def parse_boolean(text: str, *, name: str) -> bool:
+    word = str(text).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValidationError(
+        {name: bilingual(f"{text!r}: give true or false.", f"{text!r}: true অথবা false লিখুন।")}
+    )
+
+
+def refuse_nul(params) -> None:
+    """PostgreSQL text cannot hold a NUL character: a value with one would reach the database as an error
+    (a 500), so it is a 400 before any query."""
+    getlist = getattr(params, "getlist", lambda name: [params[name]])
+    bad = sorted(name for name in params if any("\x00" in str(value) for value in getlist(name)))
+    if bad:
+        message = bilingual("A value cannot contain a NUL character.", "মানে NUL অক্ষর থাকতে পারে না।")
+        raise ValidationError(dict.fromkeys(bad, message))
 
 
 def split_values(values) -> list[str]:
@@ -54,6 +79,37 @@ class CommaListField(forms.Field):
 
 class CommaListFilter(django_filters.Filter):
     field_class = CommaListField
+
+
+class StrictBooleanField(forms.Field):
+    """django-filter's BooleanFilter reads an unknown word as "not given", so registered=banana matched
+    everything."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_boolean(value, name="value")
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["value"]) from None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class ILikeContains(Func):
+    """``column ILIKE '%text%'``, the form a pg_trgm GIN index of the column answers. Django's icontains
+    compares ``UPPER(column::text)``, which no index of the column serves."""
+
+    arg_joiner = " ILIKE "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 class CommaChoiceField(CommaListField):
@@ -120,43 +176,91 @@ def resolve_units(values: list[str], *, level: str, param: str | None = None) ->
     return units
 
 
+def _numbers(text: str, count: int) -> list[float]:
+    """``count`` comma-separated finite numbers (Bangla digits too), or ValueError. float() also reads
+    "nan" and "inf", which compare false with everything and so slip through range checks and clamps."""
+    values = [float(to_ascii_digits(v)) for v in text.split(",")]
+    if len(values) != count or not all(math.isfinite(v) for v in values):
+        raise ValueError(text)
+    return values
+
+
 def parse_bbox(text: str) -> Polygon:
     """``minlon,minlat,maxlon,maxlat``. Leaflet at low zoom sends values past ±180/±90: clamp them."""
     try:
-        minx, miny, maxx, maxy = (float(to_ascii_digits(v)) for v in text.split(","))
+        minx, miny, maxx, maxy = _numbers(text, 4)
     except ValueError:
-        raise ValidationError("bbox must be four numbers: minlon,minlat,maxlon,maxlat.") from None
+        raise ValidationError(
+            bilingual(
+                "bbox must be four finite numbers: minlon,minlat,maxlon,maxlat.",
+                "bbox-এ চারটি সংখ্যা দিন: minlon,minlat,maxlon,maxlat।",
+            )
+        ) from None
     minx, maxx = (max(-180.0, min(180.0, v)) for v in (minx, maxx))
     miny, maxy = (max(-90.0, min(90.0, v)) for v in (miny, maxy))
     if minx >= maxx or miny >= maxy:
-        raise ValidationError("bbox must have minlon < maxlon and minlat < maxlat.")
+        raise ValidationError(
+            bilingual(
+                "bbox must have minlon < maxlon and minlat < maxlat.",
+                "bbox-এ minlon < maxlon এবং minlat < maxlat হতে হবে।",
+            )
+        )
     return Polygon.from_bbox((minx, miny, maxx, maxy))
 
 
 def parse_point(text: str) -> Point:
     try:
-        lon, lat = (float(to_ascii_digits(v)) for v in text.split(","))
+        lon, lat = _numbers(text, 2)
     except ValueError:
-        raise ValidationError("near must be lon,lat, e.g. near=89.37,24.85.") from None
+        raise ValidationError(
+            bilingual(
+                "near must be lon,lat, e.g. near=89.37,24.85.", "near-এ দ্রাঘিমা,অক্ষাংশ দিন, যেমন 89.37,24.85।"
+            )
+        ) from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ValidationError("near: longitude first, then latitude, in degrees.")
+        raise ValidationError(
+            bilingual(
+                "near: longitude first, then latitude, in degrees.", "near: আগে দ্রাঘিমা, পরে অক্ষাংশ, ডিগ্রিতে।"
+            )
+        )
     return Point(lon, lat, srid=4326)
+
+
+NOT_A_POLYGON = (
+    "within must be a GeoJSON or WKT polygon in longitude/latitude (EPSG:4326).",
+    "within-এ দ্রাঘিমা/অক্ষাংশে (EPSG:4326) একটি GeoJSON বা WKT বহুভুজ দিন।",
+)
+
+
+def _geojson_geometry(text: str) -> str:
+    """A GeoJSON geometry (or a Feature's) rewritten with only its type and coordinates. A ``crs`` member
+    is refused: GDAL would resolve its name as a spatial reference from user input (a file or URL, with
+    GDAL before 3.9), and RFC 7946 GeoJSON has none."""
+    data = json.loads(text)
+    if isinstance(data, dict) and data.get("type") == "Feature":
+        if "crs" in data:
+            raise ValueError("crs")
+        data = data.get("geometry")
+    if not isinstance(data, dict) or "crs" in data:
+        raise ValueError("not a geometry")
+    return json.dumps({"type": data.get("type"), "coordinates": data.get("coordinates")})
 
 
 def parse_polygon(text: str) -> GEOSGeometry:
     """A polygon as GeoJSON (geometry, Feature) or WKT, in EPSG:4326."""
     text = text.strip()
     try:
-        if text.startswith("{"):
-            data = json.loads(text)
-            data = data.get("geometry", data) if data.get("type") == "Feature" else data
-            geometry = GEOSGeometry(json.dumps(data), srid=4326)
-        else:
-            geometry = GEOSGeometry(text, srid=4326)
-    except (ValueError, GEOSException, TypeError, AttributeError):
-        raise ValidationError("within must be a GeoJSON or WKT polygon in longitude/latitude.") from None
+        source = _geojson_geometry(text) if text.startswith("{") else text
+        geometry = GEOSGeometry(source, srid=4326)
+    except (ValueError, TypeError, GEOSException, GDALException):
+        raise ValidationError(bilingual(*NOT_A_POLYGON)) from None
     if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.valid:
-        raise ValidationError(f"within must be a valid Polygon or MultiPolygon, not {geometry.geom_type}.")
+        raise ValidationError(
+            bilingual(
+                f"within must be a valid Polygon or MultiPolygon, not {geometry.geom_type}.",
+                f"within-এ একটি বৈধ Polygon বা MultiPolygon দিন, {geometry.geom_type} নয়।",
+            )
+        )
     return geometry
 
 
@@ -189,13 +293,11 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     year_max = WholeNumberFilter(field_name="year_established", lookup_expr="lte")
     workers_min = WholeNumberFilter(field_name="workers_total", lookup_expr="gte")
     workers_max = WholeNumberFilter(field_name="workers_total", lookup_expr="lte")
-    registered = django_filters.BooleanFilter(
-        field_name="registration_no", lookup_expr="isnull", exclude=True
-    )
+    registered = StrictBooleanFilter(field_name="registration_no", lookup_expr="isnull", exclude=True)
     q = django_filters.CharFilter(method="filter_text")
     bbox = django_filters.CharFilter(method="filter_bbox")
     near = django_filters.CharFilter(method="filter_near")
-    radius = MetresFilter(method="filter_noop", min_value=0)
+    radius = MetresFilter(method="filter_radius", min_value=0)
     within = django_filters.CharFilter(method="filter_within")
     batch = WholeNumberFilter(field_name="import_changes__batch")
     survey = CommaListFilter(method="filter_survey")
@@ -203,6 +305,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields: list[str] = []
+
+    def is_valid(self):
+        refuse_nul(self.data)
+        return super().is_valid()
 
     def filter_sector(self, qs, name, value):
         bad = [v for v in value if not SECTOR.match(v.upper())]
@@ -216,20 +322,30 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return qs.filter(condition)
 
     def filter_text(self, qs, name, value):
+        """A substring of a name or the product, or a word of a name close in spelling (pg_trgm word
+        similarity at its threshold, pg_trgm.word_similarity_threshold, 0.6 by default). Every arm is an
+        operator that a trigram GIN index answers (ILIKE, ``%>``), so the OR is a union of bitmap index
+        scans; a function compared with a number would make it a scan of every row."""
+        limit = settings.API_MAX_QUERY_LENGTH
+        if len(value) > limit:
+            raise ValidationError(
+                {
+                    name: bilingual(
+                        f"q is {len(value):,} characters; at most {limit:,}.",
+                        f"q-এ {len(value):,}টি অক্ষর; সর্বোচ্চ {limit:,}টি।",
+                    )
+                }
+            )
         text = normalise_text(to_ascii_digits(value))
         if not text:
             return qs
-        # A substring anywhere (the trigram GIN indexes serve ILIKE), or a word close in spelling.
-        qs = qs.annotate(
-            _similarity=Greatest(
-                TrigramWordSimilarity(text, "name_en"), TrigramWordSimilarity(text, "name_bn")
-            )
-        )
+        pattern = Value(like_pattern(text))
         return qs.filter(
-            Q(name_en__icontains=text)
-            | Q(name_bn__icontains=text)
-            | Q(product__icontains=text)
-            | Q(_similarity__gte=SEARCH_SIMILARITY)
+            Q(ILikeContains(F("name_en"), pattern))
+            | Q(ILikeContains(F("name_bn"), pattern))
+            | Q(ILikeContains(F("product"), pattern))
+            | Q(name_en__trigram_word_similar=text)
+            | Q(name_bn__trigram_word_similar=text)
         )
 
     def filter_bbox(self, qs, name, value):
@@ -240,7 +356,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         point = parse_keyed(name, parse_point, value)
         radius = self.form.cleaned_data.get("radius")
         if radius is None:
-            raise ValidationError({"radius": "near needs radius=<metres>."})
+            raise ValidationError(
+                {"radius": bilingual("near needs radius=<metres>.", "near-এর সাথে radius=<মিটার> দিন।")}
+            )
+        self.filter_radius(qs, "radius", radius)
         # A box in degrees that holds the circle everywhere in Bangladesh lets the GiST index answer; the
         # exact distance then trims it.
         box = radius / METRES_PER_DEGREE_MIN
@@ -250,21 +369,46 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             .order_by("distance", "id")
         )
 
-    def filter_noop(self, qs, name, value):
-        return qs  # radius is read by filter_near
+    def filter_radius(self, qs, name, value):
+        """Checked here as well as in filter_near, so that a radius past the maximum is a 400 with or
+        without near. A circle of any size is one index scan, but one as big as the country reads every
+        row, sorts them all by distance and counts them: the cap keeps near= the cheap query it is."""
+        limit = settings.API_MAX_RADIUS_METRES
+        if value > limit:
+            raise ValidationError(
+                {
+                    name: bilingual(
+                        f"radius is at most {limit:,.0f} metres.", f"radius সর্বোচ্চ {limit:,.0f} মিটার।"
+                    )
+                }
+            )
+        return qs  # the circle itself is filter_near's
 
     def filter_within(self, qs, name, value):
         return qs.filter(location__intersects=parse_keyed(name, parse_polygon, value))
 
     def filter_survey(self, qs, name, value):
-        """Survey round by name or id. A subquery, not a join: an enterprise touched by two batches of the
-        round must come once."""
-        condition = Q()
+        """Survey round by name or id; one that names no round is a 400 listing the rounds, as for places.
+        A subquery, not a join: an enterprise touched by two batches of the round must come once."""
+        rounds = {(r.name, str(r.id)): r.id for r in SurveyRound.objects.only("id", "name")}
+        ids, unknown = [], []
         for v in value:
-            condition |= Q(batch__survey_round__name=v)
-            if v.isdigit():
-                condition |= Q(batch__survey_round_id=int(v))
-        return qs.filter(id__in=EnterpriseChange.objects.filter(condition).values("enterprise_id"))
+            found = [id_ for names, id_ in rounds.items() if v in names]
+            ids += found
+            if not found:
+                unknown.append(v)
+        if unknown:
+            names = ", ".join(sorted(f"{n} ({i})" for n, i in rounds)) or "none yet"
+            raise ValidationError(
+                {
+                    name: bilingual(
+                        f"{', '.join(unknown)}: no such survey round. Survey rounds: {names}.",
+                        f"{', '.join(unknown)}: এমন কোনো জরিপ নেই। জরিপগুলো: {names}।",
+                    )
+                }
+            )
+        changes = EnterpriseChange.objects.filter(batch__survey_round_id__in=ids)
+        return qs.filter(id__in=changes.values("enterprise_id"))
 
 
 class _FiltersCopiedShallow(dict):

@@ -25,7 +25,8 @@ from rest_framework.views import APIView
 from industries.models import BANGLADESH_EXTENT, District, Division, Enterprise, Upazila
 
 from . import cql2, docs
-from .filters import EnterpriseFilterSet, parse_bbox, parse_keyed, resolve_units, split_values
+from .exceptions import bilingual
+from .filters import EnterpriseFilterSet, parse_bbox, parse_keyed, refuse_nul, resolve_units, split_values
 from .geojson import enterprise_page, features_json
 from .negotiation import JSONWhateverAccepted
 from .pagination import Cursor, page_size
@@ -246,7 +247,21 @@ def _instant(text: str, *, end: bool) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError(
-            {"datetime": f"{text}: not an RFC 3339 date or date-time, e.g. 2024-01-31T12:00:00Z."}
+            {
+                "datetime": bilingual(
+                    f"{text}: not an RFC 3339 date or date-time, e.g. 2024-01-31T12:00:00Z.",
+                    f"{text}: RFC 3339 তারিখ বা তারিখ-সময় নয়, যেমন 2024-01-31T12:00:00Z।",
+                )
+            }
+        ) from None
+    except OverflowError:  # the day after 9999-12-31
+        raise ValidationError(
+            {
+                "datetime": bilingual(
+                    f"{text}: past the last date this API can compare; give an open end (..) instead.",
+                    f"{text}: এই তারিখের সাথে তুলনা করা যায় না; খোলা প্রান্ত (..) দিন।",
+                )
+            }
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -280,6 +295,7 @@ def datetime_condition(text: str, *, field_name: str) -> Q:
 def _refuse_unknown(params, known: set[str]) -> None:
     """OGC API – Features asks for a 400 on a parameter the API does not define: a misspelt filter
     (``distrct=Bogura``) would otherwise silently return everything."""
+    refuse_nul(params)
     unknown = sorted(set(params) - known)
     if unknown:
         raise ValidationError(
@@ -395,11 +411,12 @@ def admin_items(request, collection_id: str) -> dict:
     try:
         offset = int(params.get("offset") or 0)
     except ValueError:
-        raise ValidationError({"offset": "A whole number."}) from None
+        raise ValidationError({"offset": bilingual("A whole number.", "একটি পূর্ণসংখ্যা দিন।")}) from None
     if offset < 0:
-        raise ValidationError({"offset": "Cannot be negative."})
+        raise ValidationError({"offset": bilingual("Cannot be negative.", "ঋণাত্মক হতে পারে না।")})
     matched = queryset.count()
-    features = _admin_features(queryset[offset : offset + size])
+    # Past the end is an empty page, and is not asked of the database, whose OFFSET is a bigint.
+    features = _admin_features(queryset[offset : offset + size]) if offset < matched else "[]"
 
     items_url = _url(request, "items", collection_id=collection_id)
     links = [
@@ -445,7 +462,7 @@ class Item(OGCView):
             # Digits too many for a bigint name no enterprise, and the database would refuse to compare them.
             if not (feature_id.isdigit() and len(feature_id) < 19):
                 raise missing
-            rows = Enterprise.objects.filter(pk=int(feature_id))
+            rows = Enterprise.objects.live().filter(pk=int(feature_id))
             values = enterprise_values(rows, columns=enterprise_columns(user=request.user))
             features = orjson.loads(features_json(values))
         else:
@@ -467,7 +484,11 @@ class Item(OGCView):
 def _openapi_parameter(parameter) -> dict:
     """A drf-spectacular parameter of api.docs as plain OpenAPI 3.0, so /ogc/api and /api/schema/ describe
     the filters in the same words."""
-    schema = build_basic_type(parameter.type)
+    schema = dict(parameter.type) if isinstance(parameter.type, dict) else build_basic_type(parameter.type)
+    if parameter.enum:
+        schema["enum"] = list(parameter.enum)
+    if parameter.pattern:
+        schema["pattern"] = parameter.pattern
     if parameter.many:
         schema = {"type": "array", "items": schema}
     result = {"name": parameter.name, "in": "query", "required": False, "schema": schema}
@@ -495,6 +516,7 @@ def limit_parameter() -> dict:
             "default": settings.OGC_PAGE_SIZE,
         },
         "description": "Features per page; above the maximum, the maximum.",
+        "allowEmptyValue": True,
     }
 
 
@@ -519,7 +541,13 @@ COMMON_ITEMS_PARAMETERS = [
         "schema": {"type": "string"},
         "description": "On the time of the last change: an instant, a date, or an interval a/b, ../b, a/..",
     },
-    {"name": "f", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json"]}},
+    {
+        "name": "f",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Accepted and ignored: every answer is JSON (clients copy f=json from other servers).",
+    },
     {
         "name": "filter",
         "in": "query",
@@ -556,12 +584,19 @@ def queryable_parameters(queryables: dict[str, cql2.Queryable], *, besides: set[
     ]
 
 
+def _with_empty_values(parameter: dict) -> dict:
+    """An empty query value means "not given" here, as on the REST API (its schema says the same)."""
+    if parameter.get("in") == "query" and not parameter.get("required"):
+        return {**parameter, "allowEmptyValue": True}
+    return parameter
+
+
 def _operation(operation_id: str, summary: str, content_type: str, parameters=()) -> dict:
     return {
         "get": {
             "operationId": operation_id,
             "summary": summary,
-            "parameters": list(parameters),
+            "parameters": [_with_empty_values(parameter) for parameter in parameters],
             "responses": {
                 "200": {"description": summary, "content": {content_type: {"schema": {"type": "object"}}}},
                 "400": {"description": "A parameter is invalid; the body says which and why."},

@@ -6,12 +6,36 @@ ordered by id, or by (distance, id) for ``near`` queries.
 
 import base64
 import binascii
+import math
 from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
+
+from .exceptions import bilingual
+
+BIGINT = 2**63
+NOT_A_CURSOR = bilingual(
+    "Not a cursor of this API; follow the next/prev links.",
+    "এটি এই এপিআই-এর কার্সর নয়; next/prev লিংক অনুসরণ করুন।",
+)
+
+
+def _is_id(value) -> bool:
+    return type(value) is int and -BIGINT <= value < BIGINT
+
+
+def _is_distance(value) -> bool:
+    return type(value) in (int, float) and math.isfinite(value) and value >= 0
+
+
+def _valid_key(key: list) -> bool:
+    """(id,) or (distance, id): anything else would reach the database as a comparison it cannot make."""
+    if len(key) == 1:
+        return _is_id(key[0])
+    return len(key) == 2 and _is_distance(key[0]) and _is_id(key[1])
 
 
 @dataclass(frozen=True)
@@ -26,13 +50,11 @@ class Cursor:
     def decode(cls, text: str) -> "Cursor":
         try:
             direction, key = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            if direction not in ("next", "prev") or not isinstance(key, list) or not 1 <= len(key) <= 2:
+            if direction not in ("next", "prev") or not isinstance(key, list) or not _valid_key(key):
                 raise ValueError
             return cls(direction, tuple(key))
         except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
-            raise ValidationError(
-                {"cursor": "Not a cursor of this API; follow the next/prev links."}
-            ) from None
+            raise ValidationError({"cursor": NOT_A_CURSOR}) from None
 
 
 def page_size(
@@ -47,9 +69,10 @@ def page_size(
     try:
         size = int(raw)
     except ValueError:
-        raise ValidationError({param: "A whole number."}) from None
+        raise ValidationError({param: bilingual("A whole number.", "একটি পূর্ণসংখ্যা দিন।")}) from None
     if size < 1 or (size > settings.API_MAX_PAGE_SIZE and above_maximum == "refuse"):
-        raise ValidationError({param: f"Between 1 and {settings.API_MAX_PAGE_SIZE:,}."})
+        maximum = f"{settings.API_MAX_PAGE_SIZE:,}"
+        raise ValidationError({param: bilingual(f"Between 1 and {maximum}.", f"১ থেকে {maximum}-এর মধ্যে।")})
     return min(size, settings.API_MAX_PAGE_SIZE)
 
 
@@ -58,7 +81,14 @@ def keyset_window(queryset: QuerySet, *, size: int, cursor: Cursor | None, by_di
     page and in reverse for a prev page. ``queryset`` is ordered by id, or by distance then id."""
     fields = ("distance", "id") if by_distance else ("id",)
     if cursor and len(cursor.key) != len(fields):
-        raise ValidationError({"cursor": "This cursor belongs to a query with a different ordering."})
+        raise ValidationError(
+            {
+                "cursor": bilingual(
+                    "This cursor belongs to a query with a different ordering.",
+                    "এই কার্সর অন্য ক্রমের একটি অনুসন্ধানের।",
+                )
+            }
+        )
     if cursor is None:
         return queryset[: size + 1]
     if cursor.direction == "next":

@@ -1,13 +1,12 @@
 """Reads of the API: the filtered enterprises, and what of each enterprise a caller may see."""
 
 from django.db.models import F, QuerySet
+from django.shortcuts import get_object_or_404
 from rest_framework.exceptions import ValidationError
 
-from industries.models import Enterprise
+from industries.models import HISTORY_PERMISSION, PERSONAL_PERMISSION, Enterprise
 
 from .filters import EnterpriseFilterSet
-
-PERSONAL_PERMISSION = "industries.view_personal"
 
 # What a feature, a CSV row or an OGC item says about an enterprise: output name -> ORM path. One list, so
 # the list, the exports and the OGC items cannot drift apart. Personal data is added only for callers
@@ -50,18 +49,29 @@ def may_see_personal(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(PERSONAL_PERMISSION))
 
 
+def may_see_history(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(HISTORY_PERMISSION))
+
+
+def enterprise_get(pk: int) -> Enterprise:
+    """One enterprise that is not deleted, or a 404: what every public reading of one enterprise uses."""
+    return get_object_or_404(
+        Enterprise.objects.live().select_related("division", "district", "upazila"), pk=pk
+    )
+
+
 def enterprise_columns(*, user) -> dict[str, str]:
     """Output name -> ORM path of what this caller may read."""
     return {**PUBLIC_COLUMNS, **PERSONAL_COLUMNS} if may_see_personal(user) else dict(PUBLIC_COLUMNS)
 
 
 def enterprise_list(*, params, queryset: QuerySet | None = None) -> QuerySet[Enterprise]:
-    """Enterprises matching the query-string filters, ordered by id (or by distance for ``near``).
+    """Enterprises matching the query-string filters, ordered by id (or by distance for ``near``); never
+    deleted ones, so the list, tiles, statistics, exports and OGC items all leave them out.
 
     Raises a 400 (ValidationError) naming the bad parameter and the valid choices."""
-    filterset = EnterpriseFilterSet(
-        params, queryset=Enterprise.objects.order_by("id") if queryset is None else queryset
-    )
+    queryset = Enterprise.objects.order_by("id") if queryset is None else queryset
+    filterset = EnterpriseFilterSet(params, queryset=queryset.filter(deleted__isnull=True))
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     # A filter method raises Django's ValidationError (a place that does not exist…): a 400 through

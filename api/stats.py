@@ -20,15 +20,22 @@ Statistical disclosure control: a group of 1 or 2 enterprises (below ``API_SUPPR
 identifiable enterprise's investment and workforce, so for anonymous callers its count and sums are null
 and ``suppressed`` is true. Staff and holders of ``industries.view_personal`` see every figure. The total
 is over everything matched and is shown unless it is itself that small.
+
+Answers are kept in the Django cache (``API_STATS_CACHE_SECONDS``) under the data version of the tiles
+(``api.tiles.data_version``), the suppression level and the parameters that shape the answer: national
+figures at a million rows take over a second to add up, and change only when the data does.
 """
+
+import hashlib
 
 import orjson
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, F, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
+from django.utils.http import urlencode
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -40,11 +47,12 @@ from industries.size_class import SizeClass
 
 from . import docs
 from .docs import query_parameter
-from .filters import split_values
+from .filters import EnterpriseFilterSet, split_values
 from .geojson import parse_simplify, simplified
 from .negotiation import JSONWhateverAccepted
 from .selectors import PUBLIC_COLUMNS, enterprise_list, may_see_personal
-from .views import geojson_response
+from .tiles import data_version
+from .views import GEOJSON
 
 # ``by`` value -> the output names of its group keys, read from the enterprise's public columns so that a
 # stats row names an area exactly as a list feature or a CSV export does.
@@ -205,6 +213,7 @@ STATS_PARAMETERS = [
         "৩টির কম প্রতিষ্ঠানের গ্রুপ বেনামি ব্যবহারকারীর জন্য গোপন থাকে।",
         [("district and size", "district,size"), ("year", "year"), ("sector by division", "division,sector")],
         many=True,
+        enum=list(GROUP_KEYS),
     ),
     query_parameter(
         "format",
@@ -213,6 +222,7 @@ STATS_PARAMETERS = [
         "without enterprises have count 0. "
         "json: সারণি। geojson: মানচিত্রের জন্য এলাকার সীমানা ও সংখ্যা (by=বিভাগ, জেলা বা উপজেলা)।",
         [("table", "json"), ("district map", "geojson")],
+        enum=list(FORMATS),
     ),
     query_parameter(
         "simplify",
@@ -221,9 +231,36 @@ STATS_PARAMETERS = [
         "of districts. "
         "geojson-এর সীমানা প্রায় এত মিটারে সরলীকরণ (যেমন বিভাগের মানচিত্রে ৫০০, জেলায় ২০০)।",
         [("divisions, 500 m", "500"), ("districts, 200 m", "200")],
-        OpenApiTypes.NUMBER,
+        {"type": "number", "minimum": 0},
     ),
 ]
+
+
+# What shapes a stats answer; anything else in the query string is ignored, and so kept out of the cache key.
+STATS_KEY_PARAMETERS = frozenset({*EnterpriseFilterSet.base_filters, "by", "format", "simplify"})
+
+
+def stats_cache_key(params, *, below: int) -> str:
+    query = urlencode(sorted((k, v) for k in params if k in STATS_KEY_PARAMETERS for v in params.getlist(k)))
+    text = f"{data_version()}|{below}|{query}"
+    return f"stats:{hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()}"
+
+
+def stats_body(
+    queryset: QuerySet, *, by: list[str], fmt: str, below: int, simplify: float
+) -> tuple[bytes, str]:
+    """The answer's bytes and content type."""
+    if fmt == "geojson":
+        features, total = choropleth_geojson(queryset, level=by[0], below=below, simplify=simplify)
+        body = {
+            "type": "FeatureCollection",
+            "by": by,
+            "total": orjson.Fragment(total),
+            "suppressed_below": below or None,
+            "features": orjson.Fragment(features),
+        }
+        return orjson.dumps(body), GEOJSON
+    return orjson.dumps(stats_json(queryset, by=by, below=below)), "application/json"
 
 
 class EnterpriseStats(APIView):
@@ -237,24 +274,21 @@ class EnterpriseStats(APIView):
     @extend_schema(
         operation_id="enterprises_stats",
         parameters=[*docs.FILTER_PARAMETERS, *STATS_PARAMETERS],
-        responses={200: dict},
+        responses={(200, docs.JSON): docs.STATS_TABLE, (200, GEOJSON): docs.FEATURE_COLLECTION},
     )
     def get(self, request):
         params = request.query_params
         by = parse_by(params)
         fmt = parse_format(params, by)
         simplify = parse_simplify(params)
-        queryset = enterprise_list(params=params)
+        queryset = enterprise_list(params=params)  # a bad filter is a 400 here, before any caching
         below = suppress_below(request.user)
-        if fmt == "geojson":
-            features, total = choropleth_geojson(queryset, level=by[0], below=below, simplify=simplify)
-            body = {
-                "type": "FeatureCollection",
-                "by": by,
-                "total": orjson.Fragment(total),
-                "suppressed_below": below or None,
-                "features": orjson.Fragment(features),
-            }
-            return geojson_response(orjson.dumps(body))
-        body = stats_json(queryset, by=by, below=below)
-        return HttpResponse(orjson.dumps(body), content_type="application/json")
+        seconds = settings.API_STATS_CACHE_SECONDS
+        key = stats_cache_key(params, below=below) if seconds else None
+        cached = cache.get(key) if key else None
+        if cached is None:
+            cached = stats_body(queryset, by=by, fmt=fmt, below=below, simplify=simplify)
+            if key:
+                cache.set(key, cached, timeout=seconds)
+        body, content_type = cached
+        return HttpResponse(body, content_type=content_type)

@@ -30,10 +30,11 @@ tile never builds its points.
 An empty tile is a 200 with an empty body (Leaflet.VectorGrid and MapLibre both take it).
 
 HTTP caching: every answer has ``Cache-Control: public, max-age=TILE_MAX_AGE`` (300 s) and a strong ETag,
-a hash of the data version, z/x/y, the sorted query string and these rules; ``If-None-Match`` with the
-current ETag is a 304 without running the tile query. The answer does not depend on who asks: no personal
-data, and no small-group suppression as in ``api.stats`` (a cell's count and size classes tell no more
-than the points layer shows anyone), so it is public and the view reads no session or API key.
+a hash of the data version, z/x/y, the sorted filter parameters (no others) and these rules;
+``If-None-Match`` with the current ETag is a 304 without running the tile query. The answer does not
+depend on who asks: no personal data, and no small-group suppression as in ``api.stats`` (a cell's count
+and size classes tell no more than the points layer shows anyone), so it is public and the view reads no
+session or API key.
 
 The data version (``data_version``) is a counter in the Django cache (key ``tiles:version``), which
 ``tiles_invalidate()`` moves on, together with a fingerprint of the enterprise table read from PostgreSQL
@@ -66,6 +67,7 @@ from rest_framework.views import APIView
 from industries.models import Enterprise
 from industries.size_class import SizeClass
 
+from .filters import EnterpriseFilterSet
 from .negotiation import JSONWhateverAccepted
 from .selectors import enterprise_list
 
@@ -141,9 +143,16 @@ def data_version() -> str:
     return f"{counter}.{max_id}.{writes}"
 
 
+# The parameters that change what a tile holds. Others (a cache buster, a typo) are ignored by the filters,
+# so they are kept out of the ETag and the cache key too: ?x=<random> must not make every request a miss.
+TILE_PARAMETERS = frozenset(EnterpriseFilterSet.base_filters)
+
+
 def tile_etag(*, version: str, z: int, x: int, y: int, params, rules: TileRules) -> str:
     # Sorted: district=10&size=small and size=small&district=10 are one tile.
-    query = urlencode(sorted((key, value) for key in params for value in params.getlist(key)))
+    query = urlencode(
+        sorted((key, value) for key in params if key in TILE_PARAMETERS for value in params.getlist(key))
+    )
     text = f"{TILE_FORMAT}|{version}|{z}/{x}/{y}|{astuple(rules)}|{query}"
     return f'"{hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()}"'
 

@@ -2,12 +2,18 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import exports, stats, views
+from . import history as history_views
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/enterprises/", views.EnterpriseList.as_view(), name="enterprise-list"),
     path("v1/enterprises/<int:pk>/", views.EnterpriseDetail.as_view(), name="enterprise-detail"),
+    path(
+        "v1/enterprises/<int:pk>/history/",
+        history_views.EnterpriseHistory.as_view(),
+        name="enterprise-history",
+    ),
     path("v1/enterprises/export.<str:fmt>", exports.EnterpriseExport.as_view(), name="enterprise-export"),
     path("v1/divisions/", views.AdminUnitList.as_view(level="division"), name="division-list"),
     path("v1/districts/", views.AdminUnitList.as_view(level="district"), name="district-list"),

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from industries.models import District, Division, Enterprise, Upazila
 
 from . import docs
-from .filters import resolve_units
+from .filters import parse_boolean, resolve_units
 from .geojson import enterprise_page, parse_simplify, simplified
 from .pagination import Cursor, page_size
 from .selectors import enterprise_list
@@ -33,7 +33,7 @@ class EnterpriseList(APIView):
     @extend_schema(
         operation_id="enterprises_list",
         parameters=[*docs.FILTER_PARAMETERS, *docs.PAGE_PARAMETERS],
-        responses={200: dict},
+        responses={(200, GEOJSON): docs.FEATURE_COLLECTION},
     )
     def get(self, request):
         params = request.query_params
@@ -56,7 +56,7 @@ class EnterpriseList(APIView):
         }
         return geojson_response(orjson.dumps(envelope))
 
-    @extend_schema(request=EnterpriseSerializer, responses={201: EnterpriseSerializer})
+    @extend_schema(request=EnterpriseSerializer, responses={(201, GEOJSON): EnterpriseSerializer})
     def post(self, request):
         from .writes import enterprise_create_from_api
 
@@ -76,21 +76,21 @@ class EnterpriseDetail(APIView):
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
     queryset = Enterprise.objects.none()
 
-    @extend_schema(responses={200: EnterpriseSerializer})
+    @extend_schema(responses={(200, GEOJSON): EnterpriseSerializer})
     def get(self, request, pk: int):
         enterprise = get_object_or_404(
-            Enterprise.objects.select_related("division", "district", "upazila"), pk=pk
+            Enterprise.objects.live().select_related("division", "district", "upazila"), pk=pk
         )
         data = EnterpriseSerializer(enterprise, context={"request": request}).data
         return geojson_response(orjson.dumps(data))
 
-    @extend_schema(request=EnterpriseSerializer, responses={200: EnterpriseSerializer})
+    @extend_schema(request=EnterpriseSerializer, responses={(200, GEOJSON): EnterpriseSerializer})
     def put(self, request, pk: int):
         from .writes import enterprise_update_from_api
 
         return enterprise_update_from_api(request, pk, partial=False)
 
-    @extend_schema(request=EnterpriseSerializer, responses={200: EnterpriseSerializer})
+    @extend_schema(request=EnterpriseSerializer, responses={(200, GEOJSON): EnterpriseSerializer})
     def patch(self, request, pk: int):
         from .writes import enterprise_update_from_api
 
@@ -122,7 +122,10 @@ class AdminUnitList(APIView):
     permission_classes = [AllowAny]
     level = "division"
 
-    @extend_schema(parameters=docs.ADMIN_UNIT_PARAMETERS, responses={200: dict})
+    @extend_schema(
+        parameters=docs.ADMIN_UNIT_PARAMETERS,
+        responses={(200, GEOJSON): docs.FEATURE_COLLECTION, (200, docs.JSON): docs.ADMIN_UNIT_LIST},
+    )
     def get(self, request):
         model, parents = ADMIN_LEVELS[self.level]
         queryset = model.objects.order_by("geocode")
@@ -135,9 +138,10 @@ class AdminUnitList(APIView):
         renamed = {name: F(path) for name, path in parents.items() if name != path}
         plain = [name for name, path in parents.items() if name == path]
         rows = queryset.values("id", *properties, *plain, **renamed)
-        if request.query_params.get("geometry", "true").lower() in ("false", "0", "no"):
+        simplify = parse_simplify(request.query_params)  # checked even when unused, as everywhere
+        if not parse_boolean(request.query_params.get("geometry") or "true", name="geometry"):
             return HttpResponse(orjson.dumps(list(rows)), content_type="application/json")
-        return geojson_response(_admin_geojson(rows, parse_simplify(request.query_params)))
+        return geojson_response(_admin_geojson(rows, simplify))
 
 
 def _admin_geojson(rows, metres: float) -> str:

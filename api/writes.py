@@ -1,23 +1,40 @@
-"""Create and update enterprises through the API, with the importer's rules (surveys.services)."""
+"""Create, update and delete enterprises through the API, with the importer's rules (surveys.services).
+
+A caller without view_personal cannot see owners' names, phones and NIDs, so it may not change them: an
+update that sends any of them is refused (403, nothing written), and one that leaves them out keeps them
+as stored, a PUT too. Refused rather than ignored with a warning: a warning is easily missed, and a new
+phone number quietly dropped is data lost. A create may give them (there is nothing stored to protect;
+the importer, which such staff run too, sets them the same way). Deleting is soft.
+"""
 
 import orjson
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from industries.models import Enterprise
+from industries.services import enterprise_delete
 from surveys.exceptions import RowRejected
 from surveys.services import WRITABLE_FIELDS, enterprise_write
 
+from .selectors import enterprise_get, may_see_personal
 from .serializers import EnterpriseSerializer
 from .tiles import tiles_invalidate
 
+PERSONAL_REFUSED = {
+    "code": "personal_not_permitted",
+    "en": "This key may not change owners' names, phones or NIDs ({fields}): it cannot see them. "
+    "Nothing was saved.",
+    "bn": "এই কী দিয়ে মালিকের নাম, ফোন বা এনআইডি ({fields}) বদলানো যায় না: এটি সেগুলো দেখতে পারে না। "
+    "কিছুই সংরক্ষণ করা হয়নি।",
+}
 
-def _values(request, current: dict | None) -> dict:
+
+def _properties(request) -> dict:
     """The request body as the importer's fields. A GeoJSON Feature's geometry gives the coordinates and
-    its properties the rest; a flat object may give latitude/longitude. PATCH starts from ``current``."""
+    its properties the rest; a flat object may give latitude/longitude."""
     data = request.data
     if not isinstance(data, dict):
         raise ValidationError({"detail": "Send a JSON object or a GeoJSON Feature."})
@@ -33,7 +50,7 @@ def _values(request, current: dict | None) -> dict:
         raise ValidationError(
             {"detail": f"Unknown field(s) {', '.join(unknown)}; writable: {', '.join(WRITABLE_FIELDS)}."}
         )
-    return {**(current or {}), **properties}
+    return properties
 
 
 def _current(enterprise: Enterprise) -> dict:
@@ -67,16 +84,24 @@ def _save(request, values: dict, enterprise: Enterprise | None, status: int) -> 
 
 
 def enterprise_delete_from_api(pk: int) -> HttpResponse:
-    get_object_or_404(Enterprise, pk=pk).delete()
+    enterprise_delete(enterprise=enterprise_get(pk))
     transaction.on_commit(tiles_invalidate)
     return HttpResponse(status=204)
 
 
 def enterprise_create_from_api(request) -> HttpResponse:
-    return _save(request, _values(request, None), None, 201)
+    return _save(request, _properties(request), None, 201)
 
 
 def enterprise_update_from_api(request, pk: int, *, partial: bool) -> HttpResponse:
-    enterprise = get_object_or_404(Enterprise, pk=pk)
-    values = _values(request, _current(enterprise) if partial else None)
-    return _save(request, values, enterprise, 200)
+    enterprise = get_object_or_404(Enterprise.objects.live(), pk=pk)
+    properties, current = _properties(request), _current(enterprise)
+    if may_see_personal(request.user):
+        base = current if partial else {}
+    else:
+        sent = [f for f in Enterprise.PERSONAL_FIELDS if f in properties]
+        if sent:
+            refused = {k: v.format(fields=", ".join(sent)) for k, v in PERSONAL_REFUSED.items()}
+            raise PermissionDenied({"rejected": [refused]})
+        base = current if partial else {f: current[f] for f in Enterprise.PERSONAL_FIELDS}
+    return _save(request, {**base, **properties}, enterprise, 200)

@@ -8,13 +8,20 @@ few hundred vertices, because a GiST lookup on small pieces is much faster than 
 and division follow from its upazila.
 """
 
+from datetime import timedelta
+
+import pghistory
+import pgtrigger
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 from .bangla import name_key, normalise_text, to_ascii_digits
 from .exceptions import CodedError
@@ -25,6 +32,11 @@ from .size_class import Kind, Policy, SizeClass
 # coastal points survive rounding (⚠ the padding is ours). The database refuses anything outside; the
 # finer check, "inside a Bangladeshi upazila", is the point-in-polygon assignment.
 BANGLADESH_EXTENT = (88.0, 20.5, 92.75, 26.7)  # (min lon, min lat, max lon, max lat)
+
+# Owners' names, phones and NIDs (Enterprise.PERSONAL_FIELDS) only for users holding this; versions of an
+# enterprise (industries.history) only for users holding the second.
+PERSONAL_PERMISSION = "industries.view_personal"
+HISTORY_PERMISSION = "industries.view_enterprise_history"
 
 
 class AdminUnit(models.Model):
@@ -103,7 +115,45 @@ class EnterpriseQuerySet(models.QuerySet):
     def synthetic(self):
         return self.filter(is_synthetic=True)
 
+    def live(self):
+        """Not deleted: what the API, tiles, statistics, exports and OGC show."""
+        return self.filter(deleted__isnull=True)
 
+
+# Every change to an enterprise is a version (industries.EnterpriseEvent), written by PostgreSQL triggers,
+# so the importer's set-based SQL is recorded as surely as an admin or API save. Statement-level triggers:
+# one INSERT ... SELECT per statement, whatever its row count, and one context row per statement (who,
+# which request or batch: industries.history). Only a change of a tracked field makes a version; the
+# timestamp and the derived match keys are left out. Append-only: the ORM cannot rewrite history.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    model_name="EnterpriseEvent",
+    exclude=["updated", "name_en_key", "name_bn_key"],
+    level=pgtrigger.Statement,
+    append_only=True,
+    # The areas as plain references: indexes on them would only slow every import down.
+    attrs={
+        name: models.ForeignKey(
+            model,
+            on_delete=models.DO_NOTHING,
+            db_constraint=False,
+            db_index=False,
+            null=True,
+            blank=True,
+            related_name="+",
+            related_query_name="+",
+        )
+        for name, model in (
+            ("division", Division),
+            ("district", District),
+            ("upazila", Upazila),
+            ("stated_district", District),
+            ("stated_upazila", Upazila),
+        )
+    },
+)
 class Enterprise(models.Model):
     # Personal data: never shown to anonymous users, in any format. Later layers (API serializers,
     # exports, map popups) read this tuple rather than keeping their own lists.
@@ -200,6 +250,9 @@ class Enterprise(models.Model):
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    # Deleting is soft (industries.services.enterprise_delete): the row leaves every public reading
+    # (EnterpriseQuerySet.live) and keeps its history and import provenance, restorable in the admin.
+    deleted = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -207,7 +260,10 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["id"]
-        permissions = [("view_personal", _("Can see owners' names, phones and NIDs"))]
+        permissions = [
+            ("view_personal", _("Can see owners' names, phones and NIDs")),
+            ("view_enterprise_history", _("Can see the history of enterprises")),
+        ]
         indexes = [
             models.Index(fields=["division", "size_class"]),
             models.Index(fields=["district", "size_class"]),
@@ -272,3 +328,33 @@ class Enterprise(models.Model):
             self.workers_total = self.workers_male + self.workers_female
         if errors:
             raise ValidationError(errors)
+
+
+def api_key_default_expiry():
+    return timezone.now() + timedelta(days=settings.API_KEY_DAYS)
+
+
+class ApiKeyManager(BaseAPIKeyManager):
+    def get_usable_keys(self):
+        return super().get_usable_keys().select_related("user")
+
+
+class ApiKey(AbstractAPIKey):
+    """A ministry's API key: stored as a SHA-512 hash beside its public prefix, shown once at creation,
+    expiring, revocable. It authenticates as its user, so the user's permissions (view_personal, the
+    enterprise model permissions) are the key's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("user")
+    )
+    expiry_date = models.DateTimeField(
+        _("expires"),
+        default=api_key_default_expiry,
+        help_text=_("The key stops working then. Every key expires; make a new one to continue."),
+    )
+
+    objects = ApiKeyManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")

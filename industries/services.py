@@ -1,4 +1,4 @@
-"""Writes of the industries app: loading the admin geography, saving enterprises."""
+"""Writes of the industries app: loading the admin geography, saving, deleting and restoring enterprises."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -8,6 +8,8 @@ import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from .locate import locate_enterprises
 from .models import District, Division, Enterprise, Upazila, UpazilaPiece
@@ -174,3 +176,20 @@ def enterprise_save(*, enterprise: Enterprise) -> Enterprise:
     locate_enterprises(ids=[enterprise.pk])
     enterprise.refresh_from_db(fields=["division", "district", "upazila", "district_mismatch"])
     return enterprise
+
+
+def enterprises_delete(*, enterprises: QuerySet[Enterprise]) -> int:
+    """Soft-delete: the rows leave every public reading (EnterpriseQuerySet.live) but stay, with their
+    history and import provenance, for staff to restore. Returns how many were deleted (not already)."""
+    now = timezone.now()
+    return enterprises.filter(deleted__isnull=True).update(deleted=now, updated=now)
+
+
+def enterprise_delete(*, enterprise: Enterprise) -> None:
+    enterprises_delete(enterprises=Enterprise.objects.filter(pk=enterprise.pk))
+    enterprise.refresh_from_db(fields=["deleted", "updated"])
+
+
+def enterprises_restore(*, enterprises: QuerySet[Enterprise]) -> int:
+    """Undo a soft delete. Returns how many were restored."""
+    return enterprises.filter(deleted__isnull=False).update(deleted=None, updated=timezone.now())

@@ -1,16 +1,20 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .exceptions import UploadNotStored
 from .models import ImportBatch, SurveyRound
-from .services import import_batch_create
+from .services import import_batch_submit
 from .tasks import run_import_batch
+
+# Reports hold the rows as they were in the file, owners' names, phones and NIDs included.
+PERSONAL = "industries.view_personal"
 
 
 class ImportBatchInline(admin.TabularInline):
@@ -94,17 +98,21 @@ class ImportBatchAdmin(admin.ModelAdmin):
             return ImportBatchUploadForm
         return super().get_form(request, obj, **kwargs)
 
-    def get_fields(self, request, obj=None):
-        return ImportBatchUploadForm.Meta.fields if obj is None else self.fields
-
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
 
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except UploadNotStored as error:  # raised in save_model, inside the view's transaction: undone
+            self.message_user(request, f"{error.message} {error.message_bangla}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        batch = import_batch_create(
+        batch, queue = import_batch_submit(
             survey_round=form.cleaned_data["survey_round"],
             file=form.cleaned_data["file"],
             mapping=form.cleaned_data.get("mapping_file"),
@@ -112,7 +120,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
             dry_run=form.cleaned_data["dry_run"],
         )
         obj.pk = batch.pk
-        transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
+        # The same file uploaded again while its batch is queued or running joins it: one worker runs it.
+        if queue:
+            transaction.on_commit(lambda: run_import_batch.enqueue(batch.pk))
 
     @admin.display(description=_("progress"))
     def progress(self, batch):
@@ -133,8 +143,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
             reverse("admin:surveys_importbatch_report", args=[batch.pk, "xlsx"]),
         )
 
+    def get_fields(self, request, obj=None):
+        return ImportBatchUploadForm.Meta.fields if obj is None else self.fields
+
     def get_urls(self):
-        # Reports hold the rows as they were in the file, personal data included: staff only, never /media/.
+        # The only way to a report: staff who may view batches and see personal data. No URL maps the files.
         report = path(
             "<int:batch_id>/report.<str:fmt>",
             self.admin_site.admin_view(self.report_view),
@@ -144,8 +157,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def report_view(self, request, batch_id: int, fmt: str):
         batch = get_object_or_404(ImportBatch, pk=batch_id)
-        if not self.has_view_permission(request, batch) or fmt not in ("csv", "xlsx"):
+        if not (self.has_view_permission(request, batch) and request.user.has_perm(PERSONAL)):
             raise PermissionDenied
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
         report = batch.report_csv if fmt == "csv" else batch.report_xlsx
         if not report:
             raise Http404

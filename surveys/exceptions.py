@@ -41,6 +41,22 @@ class UnknownFormat(UnreadableFile):
     message_bn = "'{value}' ফরম্যাটটি পড়া যায় না ({known})।"
 
 
+class DisguisedFile(UnreadableFile):
+    """The content is not the format the name says: never handed to GDAL, which would pick a driver by it."""
+
+    code = "disguised_file"
+    message_en = (
+        "The file cannot be opened safely as a {value}: {found}. It was not read. A file of another kind "
+        "that was renamed (such as a GDAL VRT document, which points at other files) is never opened; "
+        "export the data again as a {value} and upload that."
+    )
+    message_bn = (
+        "ফাইলটি নিরাপদে {value_bn} হিসেবে খোলা যাচ্ছে না: {found_bn}। এটি পড়া হয়নি। নাম বদলানো অন্য ধরনের ফাইল "
+        "(যেমন অন্য ফাইলের দিকে নির্দেশ করা GDAL VRT নথি) কখনো খোলা হয় না; তথ্যগুলো আবার {value_bn} হিসেবে "
+        "এক্সপোর্ট করে সেটি আপলোড করুন।"
+    )
+
+
 class BadMapping(UnreadableFile):
     code = "bad_mapping"
     message_en = "The mapping file cannot be used: {value}"
@@ -51,6 +67,22 @@ class MissingColumns(UnreadableFile):
     code = "missing_columns"
     message_en = "No column for {value}. Headers found: {headers}. Add a mapping file that names them."
     message_bn = "{value}-এর কোনো কলাম নেই। পাওয়া কলাম: {headers}। একটি ম্যাপিং ফাইল দিয়ে সেগুলো চিহ্নিত করুন।"
+
+
+class ImportCrashed(UnreadableFile):
+    """Anything else that stopped a batch (a bug, the database, the disk): the batch ends FAILED with it."""
+
+    code = "import_crashed"
+    message_en = "The import stopped because of an unexpected error; nothing was changed: {value}"
+    message_bn = "একটি অপ্রত্যাশিত ত্রুটির কারণে আমদানি থেমে গেছে; কিছুই পরিবর্তন করা হয়নি: {value}"
+
+
+class UploadNotStored(UnreadableFile):
+    """The uploaded file could not be written (a full disk): no batch is created, no part of it is kept."""
+
+    code = "upload_not_stored"
+    message_en = "The file could not be stored on the server ({value}); nothing was saved. Try again later."
+    message_bn = "ফাইলটি সার্ভারে রাখা যায়নি ({value}); কিছুই সংরক্ষণ করা হয়নি। পরে আবার চেষ্টা করুন।"
 
 
 class RowRejected(ValueError):

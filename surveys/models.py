@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from industries.models import District, Enterprise
 
+from .storage import private_storage, random_name
+
 
 class SurveyRound(models.Model):
     name = models.CharField(
@@ -40,7 +42,13 @@ class SurveyRound(models.Model):
 
 
 def batch_upload_path(batch, filename):
-    return f"imports/{batch.survey_round_id}/{filename}"
+    """A random name: the file's own name (on the batch, for display) may say whose data it is, and one
+    stored name must not lead to another."""
+    return random_name(f"imports/{batch.survey_round_id}", filename)
+
+
+def mapping_upload_path(batch, filename):
+    return random_name("imports/mappings", filename)
 
 
 class ImportBatch(models.Model):
@@ -53,12 +61,14 @@ class ImportBatch(models.Model):
     survey_round = models.ForeignKey(
         SurveyRound, on_delete=models.PROTECT, related_name="batches", verbose_name=_("survey round")
     )
-    file = models.FileField(_("file"), upload_to=batch_upload_path, max_length=500)
+    file = models.FileField(_("file"), upload_to=batch_upload_path, storage=private_storage, max_length=500)
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     file_format = models.CharField(_("format"), max_length=20, blank=True)
     mapping = models.JSONField(_("column mapping used"), default=dict, blank=True)
-    mapping_file = models.FileField(_("mapping file"), upload_to="imports/mappings/", blank=True)
+    mapping_file = models.FileField(
+        _("mapping file"), upload_to=mapping_upload_path, storage=private_storage, blank=True
+    )
     dry_run = models.BooleanField(_("dry run"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("by")
@@ -79,13 +89,27 @@ class ImportBatch(models.Model):
     warning_count = models.PositiveIntegerField(_("rows with warnings"), default=0)
     unmapped_headers = models.JSONField(_("headers mapped to nothing"), default=list, blank=True)
 
-    report_csv = models.FileField(_("report (CSV)"), upload_to="imports/reports/", blank=True)
-    report_xlsx = models.FileField(_("report (XLSX)"), upload_to="imports/reports/", blank=True)
+    # Written by the import itself (surveys/report.py), under random names in the same private storage.
+    report_csv = models.FileField(
+        _("report (CSV)"), upload_to="imports/reports/", storage=private_storage, blank=True
+    )
+    report_xlsx = models.FileField(
+        _("report (XLSX)"), upload_to="imports/reports/", storage=private_storage, blank=True
+    )
 
     class Meta:
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
         ordering = ["-created"]
+        constraints = [
+            # One unfinished batch per file and round: an upload of a file already queued or running
+            # joins that batch instead of importing the file twice.
+            models.UniqueConstraint(
+                fields=["survey_round", "sha256", "dry_run"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_unfinished_batch_per_file",
+            )
+        ]
 
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"

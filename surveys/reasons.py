@@ -49,6 +49,20 @@ _REASONS = [
         "একই প্রতিষ্ঠান এই ফাইলে আগেও আছে।",
     ),
     Reason(
+        "text_too_long",
+        REJECT,
+        "A text is longer than the database holds (names, owner, products: 255 characters; registration "
+        "number: 50).",
+        "একটি লেখা ডেটাবেসের সীমার চেয়ে লম্বা (নাম, মালিক, পণ্য: ২৫৫ অক্ষর; নিবন্ধন নম্বর: ৫০)।",
+    ),
+    Reason(
+        "number_too_large",
+        REJECT,
+        "A number is too large to store (workers: up to 2,147,483,647; investment: up to about 9.2 × 10¹⁸ "
+        "taka).",
+        "একটি সংখ্যা সংরক্ষণের জন্য খুব বড় (শ্রমিক: সর্বোচ্চ ২,১৪৭,৪৮৩,৬৪৭; বিনিয়োগ: প্রায় ৯.২ × ১০¹⁸ টাকা পর্যন্ত)।",
+    ),
+    Reason(
         "coordinates_swapped",
         WARN,
         "Latitude and longitude were swapped; fixed.",

@@ -7,7 +7,9 @@ picks up the unfinished batch and completes it.
 """
 
 import hashlib
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -15,22 +17,26 @@ import pandas as pd
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from industries.history import history_context
 from industries.models import Enterprise
 from industries.services import enterprise_save
 
-from .exceptions import MissingColumns, RowRejected, UnreadableFile
+from .exceptions import ImportCrashed, MissingColumns, RowRejected, UnreadableFile, UploadNotStored
 from .mapping import load_mapping_file, resolve_columns
 from .models import ImportBatch, SurveyRound
 from .readers import read_table
+from .readers.base import short_reason
 from .reasons import REASONS, REJECT
 from .report import issues_by_row, write_report
 from .staging import stage_and_upsert
+from .storage import random_name
 from .validate import validate
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
+logger = logging.getLogger(__name__)
 
 
 class _DryRunRollback(Exception):
@@ -46,28 +52,97 @@ def file_sha256(file: File) -> str:
     return digest.hexdigest()
 
 
-def import_batch_create(
-    *, survey_round: SurveyRound, file: File, mapping: File | None = None, user=None, dry_run: bool = False
-) -> ImportBatch:
-    """A batch for this file, or the unfinished one of an earlier, interrupted run of the same file."""
-    sha256 = file_sha256(file)
-    unfinished = ImportBatch.objects.filter(
+def _unfinished(survey_round: SurveyRound, sha256: str, dry_run: bool) -> ImportBatch | None:
+    return ImportBatch.objects.filter(
         survey_round=survey_round,
         sha256=sha256,
         dry_run=dry_run,
         status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING],
     ).first()
+
+
+def import_batch_create(
+    *, survey_round: SurveyRound, file: File, mapping: File | None = None, user=None, dry_run: bool = False
+) -> ImportBatch:
+    """A batch for this file, or the unfinished one of an earlier, interrupted run of the same file.
+
+    Raises UploadNotStored, with nothing saved, when the file cannot be written (a full disk)."""
+    return _create(survey_round, file, mapping, user, dry_run)[0]
+
+
+def import_batch_submit(
+    *, survey_round: SurveyRound, file: File, mapping: File | None = None, user=None, dry_run: bool = False
+) -> tuple[ImportBatch, bool]:
+    """An upload: its batch (as import_batch_create), and whether a worker must be queued for it. Not when
+    the same file's batch is queued already or running in a live process; yes for a new batch, and for
+    one whose process died (to complete it)."""
+    batch, created = _create(survey_round, file, mapping, user, dry_run)
+    if created or batch.status == ImportBatch.Status.QUEUED:
+        return batch, created
+    with _batch_lock(batch) as free:
+        return batch, free
+
+
+def _create(survey_round, file, mapping, user, dry_run) -> tuple[ImportBatch, bool]:
+    sha256 = file_sha256(file)
+    unfinished = _unfinished(survey_round, sha256, dry_run)
     if unfinished:
-        return unfinished
+        return unfinished, False
     name = Path(file.name).name
     batch = ImportBatch(
         survey_round=survey_round, file_name=name, sha256=sha256, created_by=user, dry_run=dry_run
     )
-    batch.file.save(name, file, save=False)
-    if mapping:
-        batch.mapping_file.save(Path(mapping.name).name, mapping, save=False)
-    batch.save()
-    return batch
+    try:
+        batch.file.save(name, file, save=False)
+        if mapping:
+            batch.mapping_file.save(Path(mapping.name).name, mapping, save=False)
+    except OSError as error:
+        _delete_files(batch)
+        raise UploadNotStored(error.strerror or type(error).__name__) from error
+    try:
+        with transaction.atomic():
+            batch.save()
+    except IntegrityError:  # the same file, uploaded at the same moment: join that batch
+        _delete_files(batch)
+        unfinished = _unfinished(survey_round, sha256, dry_run)
+        if unfinished is None:
+            raise
+        return unfinished, False
+    return batch, True
+
+
+def _delete_files(batch: ImportBatch) -> None:
+    for field in (batch.file, batch.mapping_file):
+        if field.name:
+            field.storage.delete(field.name)
+
+
+# PostgreSQL advisory lock keys: one for writing enterprises, one per batch for running it.
+_LOCK_NAMESPACE = 0x5343_0000_0000  # "SC"
+_ENTERPRISE_WRITES = _LOCK_NAMESPACE
+
+
+def lock_enterprise_writes() -> None:
+    """Wait until no other import is writing enterprises, and keep them to this transaction until it ends.
+    Two imports at once would each match the file against the enterprises as they were before the other,
+    and both create the same enterprise."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ENTERPRISE_WRITES])
+
+
+@contextmanager
+def _batch_lock(batch: ImportBatch) -> Iterator[bool]:
+    """Whether this process holds the batch's lock (held while it runs; freed if its process dies)."""
+    key = _LOCK_NAMESPACE + 1 + batch.pk
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 def _set(batch: ImportBatch, **fields) -> None:
@@ -80,27 +155,35 @@ def _set(batch: ImportBatch, **fields) -> None:
 def import_batch_run(
     *, batch: ImportBatch, progress: Progress = lambda step, done, total: None
 ) -> ImportBatch:
-    """Run a batch to the end. Raises nothing for a bad file: the batch ends FAILED with the reason."""
-    _set(
-        batch,
-        status=ImportBatch.Status.RUNNING,
-        started=timezone.now(),
-        finished=None,
-        error="",
-        step="reading",
-    )
-    try:
-        _run(batch, progress)
-    except UnreadableFile as error:
+    """Run a batch to the end. Raises nothing: a bad file, or anything else that stops it, ends the batch
+    FAILED with the reason. A batch that another process is running now is left to it, as it is."""
+    with _batch_lock(batch) as mine:
+        if not mine:
+            batch.refresh_from_db()
+            return batch
         _set(
             batch,
-            status=ImportBatch.Status.FAILED,
-            finished=timezone.now(),
-            step="",
-            error=f"{error.message}\n{error.message_bangla}",
+            status=ImportBatch.Status.RUNNING,
+            started=timezone.now(),
+            finished=None,
+            error="",
+            step="reading",
         )
-        return batch
-    _set(batch, status=ImportBatch.Status.SUCCEEDED, finished=timezone.now(), step="")
+        try:
+            _run(batch, progress)
+        except Exception as error:
+            if not isinstance(error, UnreadableFile):
+                logger.exception("Import batch %s stopped", batch.pk)
+                error = ImportCrashed(short_reason(error, Path(batch.file.path)))
+            _set(
+                batch,
+                status=ImportBatch.Status.FAILED,
+                finished=timezone.now(),
+                step="",
+                error=f"{error.message}\n{error.message_bangla}",
+            )
+            return batch
+        _set(batch, status=ImportBatch.Status.SUCCEEDED, finished=timezone.now(), step="")
     return batch
 
 
@@ -138,14 +221,28 @@ def _run(batch: ImportBatch, progress: Progress) -> None:
     progress("validating", len(raw), len(raw))
 
     progress("writing", 0, len(rows))
+    written: list[Path] = []
     try:
-        with transaction.atomic():
+        # The versions this writes (database triggers) name the batch and who started it.
+        with transaction.atomic(), history_context(batch=batch.pk, user=batch.created_by_id):
+            lock_enterprise_writes()
             outcome = stage_and_upsert(rows, fields_present=present, batch_id=batch.pk)
+            # The report is written before the commit: if it cannot be (a full disk), nothing is changed.
+            fields = _outcome_fields(batch, raw, lines, validated, outcome, written)
             if batch.dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     progress("writing", len(rows), len(rows))
+    _set(batch, **fields)
+
+
+def _outcome_fields(batch, raw, lines, validated, outcome, written: list[Path]) -> dict:
+    """The batch's counts, and its report (its files' paths appended to ``written`` as they are made)."""
     validated.add_issues(outcome.outside_upazilas, "outside_upazilas")
     validated.add_issues(outcome.duplicates, "duplicate_in_file")
     validated.add_issues(outcome.mismatched, "district_mismatch")
@@ -158,13 +255,14 @@ def _run(batch: ImportBatch, progress: Progress) -> None:
         **summary,
     }
     if not validated.issues.empty:
-        base = Path(settings.MEDIA_ROOT) / "imports" / "reports" / f"batch-{batch.pk}-report"
-        csv_path, xlsx_path = write_report(raw, lines, validated.issues, base)
-        fields |= {
-            "report_csv": str(csv_path.relative_to(settings.MEDIA_ROOT)),
-            "report_xlsx": str(xlsx_path.relative_to(settings.MEDIA_ROOT)),
-        }
-    _set(batch, **fields)
+        storage = ImportBatch.report_csv.field.storage
+        base = random_name("imports/reports", "report")
+        csv_name, xlsx_name = f"{base}.csv", f"{base}.xlsx"
+        write_report(
+            raw, lines, validated.issues, Path(storage.path(csv_name)), Path(storage.path(xlsx_name)), written
+        )
+        fields |= {"report_csv": csv_name, "report_xlsx": xlsx_name}
+    return fields
 
 
 def _outcome_counts(issues) -> dict[str, int]:

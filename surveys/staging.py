@@ -104,10 +104,11 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         )
         frame = rows.assign(
             id=rows.index,
+            # astype(str): a file whose every row was rejected leaves an empty float column here.
             location="SRID=4326;POINT("
-            + rows.longitude.map("{:.7f}".format)
+            + rows.longitude.map("{:.7f}".format).astype(str)
             + " "
-            + rows.latitude.map("{:.7f}".format)
+            + rows.latitude.map("{:.7f}".format).astype(str)
             + ")",
         )[["id", "line", "location", *columns]]
         buffer = io.StringIO()

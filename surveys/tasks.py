@@ -8,5 +8,7 @@ from .services import import_batch_run
 
 @task()
 def run_import_batch(batch_id: int) -> str:
-    batch = import_batch_run(batch=ImportBatch.objects.get(pk=batch_id))
-    return batch.status
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status in (ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED):
+        return batch.status  # a task queued twice for one batch: the first one ran it
+    return import_batch_run(batch=batch).status

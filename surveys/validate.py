@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.db import connection
 
 from industries.bangla import TO_ASCII_DIGITS, name_key_series, normalise_text_series
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
-from industries.models import BANGLADESH_EXTENT
+from industries.models import BANGLADESH_EXTENT, Enterprise
 from industries.resolver import get_resolver
 from industries.size_class import Kind, classify_size_array
 
@@ -112,7 +113,7 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
     rows["name_en_key"] = name_key_series(rows.name_en)
     rows["name_bn_key"] = name_key_series(rows.name_bn)
     for target in ("owner_name", "address", "product"):
-        rows[target] = col(target).str.slice(0, 255) if target != "address" else col(target)
+        rows[target] = col(target)
     rows["registration_no"] = (
         col("registration_no")
         .astype(str)
@@ -222,9 +223,33 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
     rows["size_policy"] = np.where(rows.size_class.isna(), "", policy)
     rows["size_class"] = rows.size_class.fillna("")
 
+    # What the database cannot hold is rejected here, row by row, not by the database for the whole batch.
+    too_long = pd.Series(False, index=rows.index)
+    for target, limit in TEXT_LIMITS.items():
+        too_long |= rows[target].fillna("").str.len() > limit
+    flag(too_long, "text_too_long")
+    too_large = pd.Series(False, index=rows.index)
+    for target, (low, high) in NUMBER_RANGES.items():
+        too_large |= (rows[target] < low) | (rows[target] > high)
+    flag(too_large, "number_too_large")
+
     rejected = result.issues.code.map(lambda code: REASONS[code].severity == REJECT)
     result.rows = rows.drop(index=result.issues.position[rejected.astype(bool)].unique())
     return result
+
+
+def _limits():
+    fields = {f.name: f for f in Enterprise._meta.concrete_fields}
+    texts = ("name_en", "name_bn", "name_en_key", "name_bn_key", "owner_name", "product", "registration_no")
+    numbers = ("investment_bdt", "workers_male", "workers_female", "workers_total", "year_established")
+    ranges = {}
+    for name in numbers:
+        low, high = connection.ops.integer_field_range(fields[name].get_internal_type())
+        ranges[name] = (float("-inf") if low is None else low, float("inf") if high is None else high)
+    return {name: fields[name].max_length for name in texts}, ranges
+
+
+TEXT_LIMITS, NUMBER_RANGES = _limits()
 
 
 def _resolve_places(values: pd.Series, *, level: str) -> tuple[pd.Series, dict]:

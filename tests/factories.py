@@ -17,3 +17,11 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     workers_male = 3
     workers_female = 2
     workers_total = 5
+
+
+def api_key_for(user, **fields) -> str:
+    """A new API key (industries.ApiKey) of ``user``; returns the key itself, as the admin shows it once."""
+    from industries.models import ApiKey
+
+    _, key = ApiKey.objects.create_key(user=user, name=fields.pop("name", f"key of {user}"), **fields)
+    return key

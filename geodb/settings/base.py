@@ -1,6 +1,8 @@
 """Settings shared by every environment. dev.py, test.py and prod.py import this and change what differs."""
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -10,6 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 DEBUG = False
+# prod.py sets it; demo-only commands (demo_superuser) refuse to run there.
+PRODUCTION = False
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h]
 
 INSTALLED_APPS = [
@@ -22,7 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework_api_key",
     "rest_framework_gis",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -31,10 +35,13 @@ INSTALLED_APPS = [
     "leaflet",
     "django_tasks",
     "django_tasks_db",
+    "pgtrigger",
+    "pghistory",
     "industries",
     "surveys",
     "api",
     "maps",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -46,8 +53,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who, and through which request, changed an enterprise: the context of its history versions.
+    "industries.history.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that is full (no pooled connection free, a statement over its timeout) is a 503 with
+    # Retry-After, not a 500.
+    "api.overload.DatabaseBusyMiddleware",
+    # Admin login guessing (django-axes): last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "geodb.urls"
@@ -79,8 +93,63 @@ DATABASES = {
 }
 # PostgreSQL JIT-compiles statements it thinks are expensive (imports, tiles, stats at 1M rows); the
 # compilation costs more than it saves on them (a 1M-row district tile: ~120 ms with JIT, ~70 ms without).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+#
+# Web requests get a statement timeout and an idle-in-transaction timeout, so that neither a runaway query
+# nor a client that stops reading can hold a connection for ever (exports set longer ones of their own in
+# their transaction, api/exports.py). Management commands (migrate, generate_enterprises, the import
+# worker) run long statements on purpose and get none unless the environment says so; runserver is a web
+# server. "0" turns a timeout off; values are PostgreSQL's ("30s", "500ms").
+_ARGV = sys.argv or [""]
+_MANAGEMENT_COMMAND = Path(_ARGV[0]).name in ("manage.py", "django-admin") and _ARGV[1:2] != ["runserver"]
+DB_STATEMENT_TIMEOUT = os.environ.get("GEODB_DB_STATEMENT_TIMEOUT", "0" if _MANAGEMENT_COMMAND else "30s")
+DB_IDLE_IN_TRANSACTION_TIMEOUT = os.environ.get(
+    "GEODB_DB_IDLE_IN_TRANSACTION_TIMEOUT", "0" if _MANAGEMENT_COMMAND else "60s"
+)
+
+
+def postgres_options(*, statement_timeout: str, idle_in_transaction_timeout: str) -> str:
+    """The ``options`` connection parameter: settings PostgreSQL applies to every new connection."""
+    return (
+        f"-c jit=off -c statement_timeout={statement_timeout}"
+        f" -c idle_in_transaction_session_timeout={idle_in_transaction_timeout}"
+    )
+
+
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = postgres_options(
+    statement_timeout=DB_STATEMENT_TIMEOUT, idle_in_transaction_timeout=DB_IDLE_IN_TRANSACTION_TIMEOUT
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# AxesStandaloneBackend refuses a login while its user name and address are locked out; it must come first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# One cache shared by every process: rate limits, the tiles' data version and rendered tiles (api/tiles.py)
+# must be the same in every gunicorn worker, or limits multiply by the number of workers and one worker's
+# invalidation is not seen by the others. PostgreSQL by default (Django's DatabaseCache, an unlogged table
+# made by api/migrations/0001_cache_table.py), so there is nothing new to run; Redis when GEODB_REDIS_URL
+# is set (redis://127.0.0.1:6379/0). The database cache counts its rows on every write and, past
+# MAX_ENTRIES, deletes a third of them, so the limit is large enough for a minute's rate-limit keys.
+CACHE_KEY_PREFIX = os.environ.get("GEODB_CACHE_KEY_PREFIX", "geodb")
+if os.environ.get("GEODB_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["GEODB_REDIS_URL"],
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "geodb_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("GEODB_CACHE_MAX_ENTRIES", 10_000))},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -125,6 +194,11 @@ LEAFLET_CONFIG = {
 SIZE_CLASS_POLICY = os.environ.get("GEODB_SIZE_CLASS_POLICY", "NIP2022")
 
 MEDIA_ROOT = Path(os.environ.get("GEODB_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Uploaded survey files and import reports (personal data): never under a path a web server maps, served
+# only through the admin's permission-checking view. Default: "private" beside MEDIA_ROOT.
+IMPORT_FILES_ROOT = (
+    Path(os.environ["GEODB_IMPORT_FILES_ROOT"]) if os.environ.get("GEODB_IMPORT_FILES_ROOT") else None
+)
 MEDIA_URL = "media/"
 
 # Imports run in the background on a PostgreSQL-backed task queue (django-tasks with its database
@@ -139,12 +213,13 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("GEODB_IMPORT_MAX_UNPACKED_BYTES"
 # this many metres.
 IMPORT_SAME_PLACE_METRES = 50
 
-# The REST API. Ministries authenticate with API keys (DRF tokens) that admins create under
-# "Auth Token > Tokens"; a key carries its user's permissions, and industries.view_personal lets it read
-# owners' names, phones and NIDs. Anonymous callers read public fields only.
+# The REST API. Ministries authenticate with API keys (industries.ApiKey: hashed, expiring, revocable)
+# that admins create under "Industries > API keys"; a key carries its user's permissions, and
+# industries.view_personal lets it read owners' names, phones and NIDs. Anonymous callers read public
+# fields only.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiKeyAuthentication",
         "api.authentication.KeyAsBasicPassword",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -161,8 +236,15 @@ REST_FRAMEWORK = {
         "ogc_anon": os.environ.get("GEODB_OGC_ANON_RATE", "1200/minute"),
         # A map pan loads a screenful of vector tiles at once.
         "tiles_anon": os.environ.get("GEODB_TILES_ANON_RATE", "3000/minute"),
+        # An export holds a database connection and a transaction for as long as the client reads.
+        "exports_anon": os.environ.get("GEODB_EXPORT_ANON_RATE", "30/hour"),
+        "exports_key": os.environ.get("GEODB_EXPORT_KEY_RATE", "600/hour"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # How many proxies in front of the server append to X-Forwarded-For (nginx: 1). 0 trusts no header
+    # and counts each client by its address: a header the client sets itself must not pick its bucket.
+    "NUM_PROXIES": int(os.environ.get("GEODB_NUM_PROXIES", 0)),
+    # drf-spectacular's, plus the errors, media types and anonymous reads each operation really has.
+    "DEFAULT_SCHEMA_CLASS": "api.docs.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -191,6 +273,25 @@ OGC_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_OGC_EXACT_COUNT_LIMIT", 2_000_
 API_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_API_EXACT_COUNT_LIMIT", 200_000))
 # Statistics: groups with fewer enterprises than this are null for anonymous callers (re-identification).
 API_SUPPRESS_BELOW = 3
+# Exports running at once (api/throttling.py, PostgreSQL advisory locks, so across every process and
+# freed when a worker dies): anonymous ones in all and per address, and per API key. Beyond them an
+# export is a 503 (all slots taken) or a 429 (this caller's), with Retry-After.
+EXPORT_ANON_CONCURRENCY = int(os.environ.get("GEODB_EXPORT_ANON_CONCURRENCY", 4))
+EXPORT_ANON_CONCURRENCY_PER_IP = int(os.environ.get("GEODB_EXPORT_ANON_CONCURRENCY_PER_IP", 1))
+EXPORT_KEY_CONCURRENCY = int(os.environ.get("GEODB_EXPORT_KEY_CONCURRENCY", 4))
+# An export's own timeouts, set inside its transaction: its first fetch sorts a whole selection, and a
+# client may pause between chunks. Past them it is cancelled and its connection freed.
+EXPORT_STATEMENT_TIMEOUT = os.environ.get("GEODB_EXPORT_STATEMENT_TIMEOUT", "10min")
+EXPORT_IDLE_TIMEOUT = os.environ.get("GEODB_EXPORT_IDLE_TIMEOUT", "5min")
+# Bounds on what one anonymous request may make the database do: near= circles up to this radius, q= text
+# up to this many characters (its cost grows with its length); beyond either, a 400.
+API_MAX_RADIUS_METRES = float(os.environ.get("GEODB_API_MAX_RADIUS_METRES", 50_000))
+API_MAX_QUERY_LENGTH = int(os.environ.get("GEODB_API_MAX_QUERY_LENGTH", 100))
+# Statistics answers kept in the Django cache under the data version (api.tiles.data_version), so a new
+# version is never served an old figure; 0: off.
+API_STATS_CACHE_SECONDS = int(os.environ.get("GEODB_API_STATS_CACHE_SECONDS", 24 * 3600))
+# A new API key expires after this many days unless the admin sets another date; every key expires.
+API_KEY_DAYS = int(os.environ.get("GEODB_API_KEY_DAYS", 365))
 
 # The map (maps/) and its vector tiles (api/tiles.py). Below MAP_POINTS_MIN_ZOOM the map shows a
 # choropleth; from there tiles. Below TILE_POINT_MIN_ZOOM a tile holds cells of TILE_CELL_PIXELS with
@@ -210,6 +311,21 @@ TILE_CACHE_SECONDS = int(os.environ.get("GEODB_TILE_CACHE_SECONDS", 0))
 # Ministries' web apps that may call the API from a browser (comma-separated origins).
 CORS_ALLOWED_ORIGINS = [o for o in os.environ.get("GEODB_CORS_ALLOWED_ORIGINS", "").split(",") if o]
 CORS_URLS_REGEX = r"^/(api|ogc|tiles)/.*$"
+
+# Admin login guessing (django-axes): after AXES_FAILURE_LIMIT failed logins of one user name from one
+# address, that pair is locked out for the cool-off time, even with the right password. The pair rather
+# than the address alone, so that one officer's typos do not lock out a whole district office behind one
+# address. Attempts are rows in the database, so every process sees them; the address is the one the
+# rate limits use (api.throttling.client_ip, GEODB_NUM_PROXIES). API keys never pass through it.
+AXES_FAILURE_LIMIT = int(os.environ.get("GEODB_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GEODB_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_ip"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed logins: this account is locked for a while from this address. Try again later. "
+    "অনেকবার ভুল লগইন: এই ঠিকানা থেকে অ্যাকাউন্টটি কিছুক্ষণের জন্য বন্ধ। পরে আবার চেষ্টা করুন।"
+)
 
 LOGGING = {
     "version": 1,

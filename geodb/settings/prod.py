@@ -7,6 +7,41 @@ from .base import *  # noqa: F403
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 if not ALLOWED_HOSTS:  # noqa: F405
     raise RuntimeError("Set DJANGO_ALLOWED_HOSTS (comma-separated) for production.")
+PRODUCTION = True
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "1" if default else "0")
+    return value.strip().lower() not in ("0", "false", "no", "off", "")
+
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# HTTPS only. A TLS-terminating proxy that redirects plain HTTP itself sets GEODB_SECURE_SSL_REDIRECT=0
+# (it sends X-Forwarded-Proto, so Django still knows a request was HTTPS); check --deploy's warning about
+# the redirect is then silenced, as the proxy does it.
+SECURE_SSL_REDIRECT = _flag("GEODB_SECURE_SSL_REDIRECT", True)
+if not SECURE_SSL_REDIRECT:
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+# HSTS: browsers that saw the site over HTTPS never use plain HTTP for it again. A year, subdomains too,
+# and the preload flag (which only matters once the domain is submitted to the browsers' preload list).
+# GEODB_HSTS_SECONDS=0 turns it off, e.g. while HTTPS is being set up.
+SECURE_HSTS_SECONDS = int(os.environ.get("GEODB_HSTS_SECONDS", 365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("GEODB_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("GEODB_HSTS_PRELOAD", True)
+
+# A pool of database connections per process (psycopg_pool) instead of one kept per thread: a burst of
+# requests waits for a free connection (up to POOL_TIMEOUT seconds, then a 503 with Retry-After from
+# api.overload) instead of opening more than PostgreSQL's max_connections. Size it so that processes x
+# max_size, plus the task worker and the admins' own sessions, stays below max_connections; more than a
+# process's threads (GEODB_WEB_THREADS) is of no use. GEODB_DB_POOL_MAX_SIZE=0: no pool (behind
+# pgBouncer, say), one connection per thread as in development.
+DB_POOL_MAX_SIZE = int(os.environ.get("GEODB_DB_POOL_MAX_SIZE", os.environ.get("GEODB_WEB_THREADS", 4)))
+if DB_POOL_MAX_SIZE:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (the pool keeps the connections)
+    DATABASES["default"]["OPTIONS"]["pool"] = {  # noqa: F405
+        "min_size": min(int(os.environ.get("GEODB_DB_POOL_MIN_SIZE", 1)), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": float(os.environ.get("GEODB_DB_POOL_TIMEOUT", 10)),
+    }

@@ -200,6 +200,7 @@ def named_table(format: str, frame: pd.DataFrame, lines: np.ndarray) -> RawTable
 # --- archives ---------------------------------------------------------------------------------------------
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a first member, or an empty archive
 
 
 def check_archive(path: Path, limits: Limits, *, what: str) -> list[zipfile.ZipInfo]:
@@ -211,6 +212,8 @@ def check_archive(path: Path, limits: Limits, *, what: str) -> list[zipfile.ZipI
         magic = file.read(8)
     if magic == _OLE_MAGIC:
         raise UnreadableFile("it is an Excel 97-2003 (.xls) workbook; save it as .xlsx and try again")
+    if not magic.startswith(_ZIP_MAGIC):  # zipfile also accepts an archive with anything in front of it
+        raise UnreadableFile(f"it is not a valid {what} (not a readable zip archive)")
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()

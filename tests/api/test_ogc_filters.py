@@ -8,11 +8,11 @@ import json
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point
-from rest_framework.authtoken.models import Token
 
 from industries.models import Enterprise
 from tests.api.test_ogc import ITEMS, get, ids, link, make
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
+from tests.factories import api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +271,7 @@ def basic(user: str, password: str) -> str:
 def test_an_api_key_as_the_basic_password_carries_its_permissions(client, places):
     ministry = User.objects.create_user("ministry", password="not-the-key")
     ministry.user_permissions.add(Permission.objects.get(codename="view_personal"))
-    key = Token.objects.create(user=ministry).key
+    key = api_key_for(ministry)
     url = f"{ITEMS}/{places['loom'].pk}"
 
     feature = json.loads(client.get(url, HTTP_AUTHORIZATION=basic("key", key)).content)

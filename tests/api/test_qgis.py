@@ -11,11 +11,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point
-from rest_framework.authtoken.models import Token
 
 from industries.locate import locate_enterprises
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, api_key_for
 
 SCRIPT = Path(settings.BASE_DIR) / "scripts" / "qgis_oapif.py"
 ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
@@ -114,7 +113,7 @@ def test_qgis_counts_a_selection_given_in_the_url_exactly(live_server, enterpris
 def test_qgis_sends_an_api_key_as_basic_credentials(live_server, enterprises):
     ministry = User.objects.create_user("ministry")
     ministry.user_permissions.add(Permission.objects.get(codename="view_personal"))
-    key = Token.objects.create(user=ministry).key
+    key = api_key_for(ministry)
     url = f"{live_server.url}/ogc"
     report = qgis(url, "--collections", "enterprises", "--key", key, "--subset", "size_class = 'small'")
     layer = report["layers"][url]["enterprises"]

@@ -6,11 +6,12 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import GEOSGeometry
-from rest_framework.authtoken.models import Token
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from industries.locate import locate_enterprises
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_users_with_view_personal_see_small_groups_and_other_users_do_not(
     client, enterprises, django_user_model
 ):
     user = django_user_model.objects.create_user("ministry")
-    auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {api_key_for(user)}"}
 
     hidden = json.loads(client.get(URL, {"by": "size"}, **auth).content)
     assert hidden["groups"][0] == {"size_class": "micro", **dict.fromkeys(FIGURES), "suppressed": True}
@@ -273,14 +274,44 @@ def test_an_unknown_district_is_a_400(client):
     assert "Bogura (10)" in " ".join(json.loads(response.content)["district"])
 
 
-def test_a_request_is_one_query(client, enterprises, django_assert_max_num_queries):
+def figure_queries(client, **params) -> list[str]:
+    """The statements a stats request ran that add up enterprises: not the data version's, nor the
+    cache's (a database cache is queries too)."""
+    with CaptureQueriesContext(connection) as captured:
+        get(client, **params)
+    return [q["sql"] for q in captured.captured_queries if "sum(" in q["sql"].lower()]
+
+
+def test_a_request_is_one_query(client, enterprises, settings):
+    settings.API_STATS_CACHE_SECONDS = 0
     params = {"by": "district,size", "district": "Bogura,Naogaon", "size": "small,micro"}
     get(client, **params)  # loads the name resolver, which is then cached for the process
 
-    with django_assert_max_num_queries(1):
-        data = get(client, **params)
-    with django_assert_max_num_queries(1):
-        get(client, by="district", format="geojson", district="Bogura")
-    with django_assert_max_num_queries(1):
-        get(client, by="division", format="geojson", simplify="500")
-    assert len(data["groups"]) == 3
+    assert len(figure_queries(client, **params)) == 1
+    assert len(figure_queries(client, by="district", format="geojson", district="Bogura")) == 1
+    assert len(figure_queries(client, by="division", format="geojson", simplify="500")) == 1
+    assert len(get(client, **params)["groups"]) == 3
+
+
+@pytest.mark.parametrize("params", [{}, {"by": "district,size"}, {"by": "district", "format": "geojson"}])
+def test_figures_are_added_up_once_per_version_of_the_data(client, enterprises, settings, params):
+    settings.API_STATS_CACHE_SECONDS = 60
+    first = client.get(URL, params).content
+    assert figure_queries(client, **params) == []  # from the cache
+    assert figure_queries(client, **params, unrelated="x") == []  # other parameters change nothing
+    assert client.get(URL, params).content == first
+
+    make(1, location=BOGURA_TOWN, size_class="small")  # moves max(id): a new version
+    assert len(figure_queries(client, **params)) == 1
+    again = client.get(URL, params).content
+    assert again != first
+
+
+def test_a_cached_answer_keeps_suppression_apart(client, enterprises, settings, django_user_model):
+    settings.API_STATS_CACHE_SECONDS = 60
+    anonymous = get(client, by="district,size")
+    client.force_login(django_user_model.objects.create_user("officer", is_staff=True))
+    staff = get(client, by="district,size")
+    assert anonymous["suppressed_below"] == 3 and staff["suppressed_below"] is None
+    assert any(group["suppressed"] for group in anonymous["groups"])
+    assert not any(group["suppressed"] for group in staff["groups"])

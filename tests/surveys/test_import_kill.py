@@ -2,7 +2,8 @@
 
 Deterministic, not timed: the test holds a lock on the provenance table, which the import writes last in its
 transaction. When the import is seen waiting on that lock, every enterprise it inserted is in the database,
-uncommitted; that is when it is killed.
+uncommitted; that is when it is killed. (The statement may carry a prefix: the history context's
+set_config() calls run in the same statement.)
 """
 
 import signal
@@ -47,7 +48,7 @@ def test_kill_9_mid_batch_changes_nothing_and_a_rerun_completes(
             waiting = connection.cursor()
             waiting.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO surveys_enterprisechange%%'"
+                "AND wait_event_type = 'Lock' AND query LIKE '%%INSERT INTO surveys_enterprisechange%%'"
             )
             if waiting.fetchone()[0]:
                 break

@@ -6,6 +6,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from surveys.exceptions import UploadNotStored
 from surveys.models import ImportBatch, SurveyRound
 from surveys.services import import_batch_create, import_batch_run
 
@@ -37,12 +38,15 @@ class Command(BaseCommand):
             raise CommandError(f"No such mapping file: {mapping}")
         survey_round, _ = SurveyRound.objects.get_or_create(name=survey)
         with open(path, "rb") as handle, open(mapping, "rb") if mapping else nullcontext() as mapping_handle:
-            batch = import_batch_create(
-                survey_round=survey_round,
-                file=File(handle, name=path.name),
-                mapping=File(mapping_handle, name=mapping.name) if mapping else None,
-                dry_run=dry_run,
-            )
+            try:
+                batch = import_batch_create(
+                    survey_round=survey_round,
+                    file=File(handle, name=path.name),
+                    mapping=File(mapping_handle, name=mapping.name) if mapping else None,
+                    dry_run=dry_run,
+                )
+            except UploadNotStored as error:
+                raise CommandError(f"{error.message}\n{error.message_bangla}") from error
         bars: dict[str, tqdm] = {}
 
         def progress(step, done, total):
@@ -57,6 +61,8 @@ class Command(BaseCommand):
         batch = import_batch_run(batch=batch, progress=progress)
         for bar in bars.values():
             bar.close()
+        if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+            raise CommandError(f"Batch #{batch.pk} of this file is being imported by another process now.")
         self._summary(batch)
         if batch.status == ImportBatch.Status.FAILED:
             raise CommandError(batch.error)

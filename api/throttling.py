@@ -1,0 +1,148 @@
+"""Who a client is, and how much it may ask: rate limits of exports and the number of exports at once.
+
+A client is its address as the server sees it, or as the ``NUM_PROXIES`` trusted proxies in front say
+(``GEODB_NUM_PROXIES``): never a header the client could set itself. Rate limits count in the shared
+cache (settings ``CACHES``), so they hold across every process.
+
+An export holds a database connection and a transaction while its client reads, so exports running at
+once are capped too. Each running export holds PostgreSQL advisory locks, one of a few numbered slots per
+address (or API key) and, if anonymous, one of the slots of all anonymous exports. PostgreSQL drops a
+session's locks when its connection ends, so a worker that dies cannot keep a slot.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from rest_framework.exceptions import Throttled
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle, UserRateThrottle
+
+log = logging.getLogger(__name__)
+
+# What a client is told to wait when every export slot it may use is taken: an export takes seconds to
+# minutes.
+EXPORT_RETRY_AFTER = 30
+
+
+def client_ip(request) -> str:
+    """The client's address, as the rate limits see it (also django-axes' ``AXES_CLIENT_IP_CALLABLE``)."""
+    return BaseThrottle().get_ident(request)
+
+
+class ExportAnonRateThrottle(AnonRateThrottle):
+    """Anonymous exports per address, at the ``exports_anon`` rate."""
+
+    scope = "exports_anon"
+
+
+class ExportKeyRateThrottle(UserRateThrottle):
+    """Exports per API key (or signed-in user), at the higher ``exports_key`` rate; anonymous callers are
+    counted by ExportAnonRateThrottle instead."""
+
+    scope = "exports_key"
+
+    def get_cache_key(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
+
+
+class ExportsBusy(Throttled):
+    """Every export slot of all anonymous callers is taken: the server, not this caller, is busy."""
+
+    status_code = 503
+
+
+def _lock_key(*parts) -> int:
+    # Advisory locks are keyed by one signed 64-bit number; a hash keeps slots of different callers apart.
+    digest = hashlib.blake2b(":".join(map(str, ("geodb-export", *parts))).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _take_one(keys: list[int]) -> int | None:
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            if cursor.fetchone()[0]:
+                return key
+    return None
+
+
+def _release(keys: list[int]) -> None:
+    try:
+        with connection.cursor() as cursor:
+            for key in keys:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    except DatabaseError:  # the connection is gone, and its locks with it
+        log.warning("export slots not released: the database connection was lost", exc_info=True)
+
+
+class ExportSlot:
+    """The slots of one running export, taken by ``export_slot_take`` and given back by ``release``."""
+
+    def __init__(self, keys: list[int]):
+        self.keys = keys
+
+    def release(self) -> None:
+        keys, self.keys = self.keys, []
+        if keys:
+            _release(keys)
+
+
+def export_slot_take(request) -> ExportSlot:
+    """Take a slot for an export by this caller, or raise a 429 (the caller's own slots are taken) or a
+    503 (all anonymous slots are), both with Retry-After. The slot belongs to this thread's database
+    connection; give it back with ``release()`` when the response is closed."""
+    user = request.user
+    if user and user.is_authenticated:
+        mine = [_lock_key("key", user.pk, n) for n in range(settings.EXPORT_KEY_CONCURRENCY)]
+        everyone = []
+    else:
+        ip = client_ip(request)
+        mine = [_lock_key("ip", ip, n) for n in range(settings.EXPORT_ANON_CONCURRENCY_PER_IP)]
+        everyone = [_lock_key("anon", n) for n in range(settings.EXPORT_ANON_CONCURRENCY)]
+    own = _take_one(mine)
+    if own is None:
+        raise Throttled(
+            wait=EXPORT_RETRY_AFTER,
+            detail=(
+                f"Too many exports at once from you: at most {len(mine)}. Wait for one to finish. "
+                f"একসাথে আপনার অনেক এক্সপোর্ট চলছে: সর্বোচ্চ {len(mine)}টি। একটি শেষ হওয়া পর্যন্ত অপেক্ষা করুন।"
+            ),
+        )
+    if not everyone:
+        return ExportSlot([own])
+    shared = _take_one(everyone)
+    if shared is None:
+        _release([own])
+        raise ExportsBusy(
+            wait=EXPORT_RETRY_AFTER,
+            detail=(
+                "The server is busy with other exports. Try again shortly, or use an API key. "
+                "সার্ভার অন্য এক্সপোর্টে ব্যস্ত। একটু পরে আবার চেষ্টা করুন, অথবা এপিআই কী ব্যবহার করুন।"
+            ),
+        )
+    return ExportSlot([own, shared])
+
+
+class ReleasingContent:
+    """A response body that gives back its export slot when the response is closed: Django closes the
+    content of a response when it is done sending it, or when the client went away, also if sending never
+    started (a generator's ``finally`` would not run then)."""
+
+    def __init__(self, content: Iterable[bytes], release: Callable[[], None]):
+        self._content = content
+        self._release = release
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._content)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._content, "close", None)
+            if close:
+                close()
+        finally:
+            self._release()
