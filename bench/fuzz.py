@@ -60,7 +60,10 @@ def run(schema_url: str, *, per_operation: int, seed: int, workers: int) -> dict
         ]
         env = {**os.environ, "SCHEMATHESIS_HOOKS": HOOKS, "PYTHONPATH": str(ROOT)}
         started = time.monotonic()
-        finished = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+        # Run in the temporary directory: schemathesis keeps a .schemathesis/ cache in its working directory.
+        finished = subprocess.run(
+            command, env=env, cwd=directory, capture_output=True, text=True, check=False
+        )
         seconds = time.monotonic() - started
         reports = list(Path(directory).glob("*.json"))
         if not reports:

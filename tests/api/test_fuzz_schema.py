@@ -80,7 +80,13 @@ def test_the_api_answers_fuzzed_requests_as_its_schema_says(live_server, enterpr
         "PYTHONPATH": str(django_settings.BASE_DIR),
     }
     finished = subprocess.run(
-        command, env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True, timeout=300
+        # In tmp_path: schemathesis keeps a .schemathesis/ cache in its working directory.
+        command,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     (report_file,) = tmp_path.glob("*.json")
     report = json.loads(report_file.read_text())
