@@ -127,15 +127,15 @@ def test_a_statement_past_the_timeout_is_a_503_not_a_hang(enterprise_table_locke
     waited = time.monotonic() - started
     assert listed.status == 503
     assert int(listed.headers["retry-after"]) > 0
-    assert b"too long" in listed.body
-    assert waited < 5
+    assert b"too long" in listed.body  # the statement timeout answered: a hang would end the 20 s wait
+    assert waited < 15  # loose: the machine may be busy; the web timeout is 500 ms
     # An export has its own, longer timeout: it waits past the web's 500 ms, then is cancelled too,
     # before its response starts, so it is a 503 and not a file cut short.
     started = time.monotonic()
     exported = get(server.url + "/api/v1/enterprises/export.csv", https, timeout=20)
     waited = time.monotonic() - started
     assert exported.status == 503, exported.body[:300]
-    assert 2.5 < waited < 10
+    assert 2.5 < waited < 18  # past the web's 500 ms: the export's own 3 s timeout
 
 
 def test_an_export_outlasts_the_web_timeout_within_its_own(enterprise_table_locked, start_server):
