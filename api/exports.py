@@ -51,6 +51,7 @@ from industries.bangla import to_ascii_digits
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
 from industries.models import Enterprise
 from industries.resolver import get_resolver
+from industries.spreadsheet import csv_safe
 
 from . import docs
 from .filters import EnterpriseFilterSet, split_values
@@ -79,11 +80,6 @@ MEDIA_TYPES = {
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
 }
-
-# A text cell that a spreadsheet would run as a formula (CSV injection). Phone numbers (+8801…) and signed
-# numbers start with + or - too, and are left as they are.
-FORMULA_START = frozenset("=+-@\t\r")
-NUMBER_LIKE = re.compile(r"[+-]?[\d\s().]*")
 
 
 @dataclass(frozen=True)
@@ -176,12 +172,6 @@ def _local_iso(moment: datetime) -> str:
 # CSV
 
 
-def _csv_text(value):
-    if value.__class__ is str and value[:1] in FORMULA_START and not NUMBER_LIKE.fullmatch(value):
-        return "'" + value
-    return value
-
-
 def _csv_chunks(rows: Iterable[list], header: list[str]) -> Iterator[bytes]:
     # The byte order mark makes Excel read the file as UTF-8, so Bangla shows as Bangla.
     buffer = io.StringIO()
@@ -189,7 +179,7 @@ def _csv_chunks(rows: Iterable[list], header: list[str]) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     writer.writerow(header)
     for number, row in enumerate(rows, 1):
-        writer.writerow([_csv_text(value) for value in row])
+        writer.writerow([csv_safe(value) for value in row])
         if number % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

@@ -8,6 +8,7 @@ built in PostGIS. The views are DRF views so that API keys work here as they do 
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 import orjson
 from django.conf import settings
@@ -62,7 +63,7 @@ class AdminCollection:
     properties: dict[str, str]  # beyond codes and names: property name -> ORM path (parent codes…)
     filters: dict[str, str] = field(default_factory=dict)  # parameter (level) -> ORM path of its id
 
-    @property
+    @cached_property  # read from the model once; cached_property writes past the frozen dataclass
     def queryables(self) -> dict[str, cql2.Queryable]:
         columns = {name: name for name in ("geocode", "code", "name_en", "name_bn", "area_km2")}
         return cql2.queryables_of(self.model, {**columns, **self.properties})
