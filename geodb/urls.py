@@ -14,5 +14,6 @@ urlpatterns = [
     path("ogc", LandingPage.as_view()),
     path("ogc/", include("api.ogc")),
     path("tiles/", include("api.tiles")),
+    path("", include("registrations.urls")),
     path("", include("maps.urls")),
 ]

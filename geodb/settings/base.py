@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "surveys",
     "api",
     "maps",
+    "registrations",
     "axes",
 ]
 
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "registrations.middleware.BanglaFirstMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,7 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("bn", _("Bangla"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# registrations/locale is found as the app's own. TEMPORARY while e-Registration is built in parts: one
+# catalogue per part under registrations/locale_parts/<part>, merged into registrations/locale before landing.
+LOCALE_PATHS = [BASE_DIR / "locale", *sorted((BASE_DIR / "registrations" / "locale_parts").glob("*"))]
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True
@@ -326,6 +330,28 @@ AXES_COOLOFF_MESSAGE = (
     "Too many failed logins: this account is locked for a while from this address. Try again later. "
     "অনেকবার ভুল লগইন: এই ঠিকানা থেকে অ্যাকাউন্টটি কিছুক্ষণের জন্য বন্ধ। পরে আবার চেষ্টা করুন।"
 )
+
+# --- e-Registration (registrations/) -----------------------------------------------------------------------
+# Working days: the weekend as Python weekday numbers (Bangladesh: Friday 4, Saturday 5); public holidays and
+# per-step limits are rows edited in the admin (registrations.Holiday, registrations.Step).
+REGISTRATION_WEEKEND = tuple(int(d) for d in os.environ.get("GEODB_REGISTRATION_WEEKEND", "4,5").split(","))
+# BR-20261201-000123: the date of submission and a sequence shared by every office.
+REGISTRATION_TRACKING_FORMAT = "BR-{date:%Y%m%d}-{seq:06d}"
+# Uploads: BSCIC's own online services take at most 2 MB per file.
+REGISTRATION_MAX_UPLOAD_BYTES = int(os.environ.get("GEODB_REGISTRATION_MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
+# Applicants' documents (personal data): a private directory, by default private/registrations beside
+# MEDIA_ROOT; served only by views that check who asks.
+REGISTRATION_FILES_ROOT = (
+    Path(os.environ["GEODB_REGISTRATION_FILES_ROOT"]) if os.environ.get("GEODB_REGISTRATION_FILES_ROOT") else None
+)
+
+# --- applicant accounts, one-time codes and SMS ---
+
+# --- documents ---
+
+# --- review and notifications ---
+
+# --- registering, fees and the registrations API ---
 
 LOGGING = {
     "version": 1,

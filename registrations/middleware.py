@@ -1,0 +1,32 @@
+"""Bangla first on the e-Registration pages: most applicants read Bangla, and many phones announce English.
+
+Without a language cookie, those pages open in Bangla; ``?lang=en`` or ``?lang=bn`` (a shared link) chooses
+and is remembered in Django's language cookie, as the map does. Other pages keep Django's negotiation.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+PREFIXES = ("/accounts/", "/apply/", "/office/", "/track/", "/registrations/")
+LANGUAGES = {code for code, _ in settings.LANGUAGES}
+
+
+class BanglaFirstMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.GET.get("lang")
+        if chosen not in LANGUAGES:
+            chosen = None
+        if request.path.startswith(PREFIXES):
+            language = chosen or (None if settings.LANGUAGE_COOKIE_NAME in request.COOKIES else "bn")
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if chosen and request.path.startswith(PREFIXES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, chosen, max_age=365 * 24 * 3600, samesite="Lax"
+            )
+        return response
