@@ -377,7 +377,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         Upazila, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("upazila")
     )
     location = models.PointField(_("factory location"), srid=4326, null=True, blank=True)
-    # From location by the point-in-polygon of industries.locate; the district decides the office.
+    # From location by the point-in-polygon of industries.locate (locate_enterprises with this table: the
+    # same columns); the district decides the office.
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )

@@ -105,6 +105,7 @@ def complete_application(applicant: Applicant, *, point: Point = DHAKA_POINT, **
         stated_district=district,
         stated_upazila=upazila,
         location=point,
+        division=district.division,
         district=district,
         upazila=upazila,
         office=Office.objects.get(district=district),
