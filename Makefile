@@ -11,6 +11,7 @@ export DJANGO_SETTINGS_MODULE ?= geodb.settings.dev
 
 demo: setup data
 	@$(PY) manage.py demo_superuser
+	@$(PY) manage.py demo_registrations --logins
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl-C stops)"
 	@scripts/serve.sh $(PORT)
 
@@ -41,6 +42,8 @@ data:
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_admin_geography --if-needed
 	$(PY) manage.py generate_enterprises --count $(DEMO_ENTERPRISES) --seed 2016 --if-empty
+	$(PY) manage.py setup_registrations --open-pilot
+	$(PY) manage.py demo_registrations
 
 lint:
 	.venv/bin/ruff check .

@@ -36,18 +36,17 @@ depend on who asks: no personal data, and no small-group suppression as in ``api
 and size classes tell no more than the points layer shows anyone), so it is public and the view reads no
 session or API key.
 
-The data version (``data_version``) is a counter in the Django cache (key ``tiles:version``), which
-``tiles_invalidate()`` moves on, together with a fingerprint of the enterprise table read from PostgreSQL
-on each request: ``max(id)`` (the primary key index answers it) and the table's insert/update/delete
-counters from the statistics system (shared memory, no table read). Writers should call
-``tiles_invalidate()`` after committing; the fingerprint still catches a writer that does not, or one in
-another process when the cache is per process (LocMemCache), within the ~10 s PostgreSQL takes to publish
-its counters. ``TILE_CACHE_SECONDS`` (0: off) keeps rendered tiles in the Django cache under their ETag,
-so a new version is never served an old tile.
+The data version (``data_version``, in industries.data_version so that writers outside this app can move it
+on) is a counter in the Django cache (key ``tiles:version``), which ``tiles_invalidate()`` moves on,
+together with a fingerprint of the enterprise table read from PostgreSQL on each request: ``max(id)`` (the
+primary key index answers it) and the table's insert/update/delete counters from the statistics system
+(shared memory, no table read). Writers should call ``tiles_invalidate()`` after committing; the
+fingerprint still catches a writer that does not, or one in another process when the cache is per process
+(LocMemCache), within the ~10 s PostgreSQL takes to publish its counters. ``TILE_CACHE_SECONDS`` (0: off)
+keeps rendered tiles in the Django cache under their ETag, so a new version is never served an old tile.
 """
 
 import hashlib
-import time
 from dataclasses import astuple, dataclass
 
 from django.conf import settings
@@ -64,7 +63,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from industries.models import Enterprise
+from industries.data_version import data_version, data_version_bump
 from industries.size_class import SizeClass
 
 from .filters import EnterpriseFilterSet
@@ -80,7 +79,6 @@ TILE_PIXELS = 256  # screen pixels per tile side, which the cell sizes are given
 POINT_BUFFER = 64  # units (4 px) of points repeated past the tile edge
 # Half the side of the Web Mercator square, in metres (EPSG:3857).
 MERCATOR_HALF = 20037508.342789244
-VERSION_KEY = "tiles:version"
 # Part of every ETag: change it when what a tile holds changes, so browsers drop their copies.
 TILE_FORMAT = 1
 # Point properties: what the map shows and filters on; an enterprise's other fields are one API call away.
@@ -115,32 +113,8 @@ def tile_exists(z: int, x: int, y: int) -> bool:
 
 # --- data version ----------------------------------------------------------------------------------------
 
-
-def tiles_invalidate() -> None:
-    """Call after committing a change to enterprises: tiles and their ETags of the old data stop being
-    served."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not in the cache (evicted, cleared, never set)
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-def data_version() -> str:
-    """The cache counter and the enterprise table's fingerprint. The counter starts at the clock when the
-    cache has none, so that a cleared cache can never bring back a counter an old ETag was made with."""
-    counter = cache.get(VERSION_KEY)
-    if counter is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        counter = cache.get(VERSION_KEY)
-    table = Enterprise._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT max(id) FROM {table}), pg_stat_get_tuples_inserted(%s::regclass)"
-            " + pg_stat_get_tuples_updated(%s::regclass) + pg_stat_get_tuples_deleted(%s::regclass)",
-            [table, table, table],
-        )
-        max_id, writes = cursor.fetchone()
-    return f"{counter}.{max_id}.{writes}"
+# industries.data_version's, by the name the api app has always called it.
+tiles_invalidate = data_version_bump
 
 
 # The parameters that change what a tile holds. Others (a cache buster, a typo) are ignored by the filters,

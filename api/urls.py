@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import exports, stats, views
+from . import exports, registrations, stats, views
 from . import history as history_views
 
 app_name = "api"
@@ -19,6 +19,8 @@ urlpatterns = [
     path("v1/districts/", views.AdminUnitList.as_view(level="district"), name="district-list"),
     path("v1/upazilas/", views.AdminUnitList.as_view(level="upazila"), name="upazila-list"),
     path("v1/stats/", stats.EnterpriseStats.as_view(), name="stats"),
+    path("v1/registrations/", registrations.RegistrationList.as_view(), name="registration-list"),
+    path("v1/registrations/counts/", registrations.RegistrationCounts.as_view(), name="registration-counts"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

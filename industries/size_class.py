@@ -216,3 +216,59 @@ def classify_size_array(
         unknown = kinds[~known][:5].tolist()
         raise ValueError(f"Unknown enterprise kind(s) {unknown}; expected one of {[str(k) for k in Kind]}.")
     return result
+
+
+@dataclass(frozen=True)
+class SizeRule:
+    """Why a unit is in its size class: the band its fixed assets fall in and the band its workers fall in,
+    each with that band's bounds, and the class that applies (the higher of the two)."""
+
+    size: SizeClass | None
+    by_assets: SizeClass | None
+    # [lower, upper) in BDT; upper None for the top band.
+    assets_bounds: tuple[int, int | None] | None
+    by_workers: SizeClass | None
+    # [lower, upper] workers, both inclusive; upper None for the top band.
+    workers_bounds: tuple[int, int | None] | None
+
+
+def explain_size(
+    kind: str,
+    investment_bdt: float | None,
+    workers: int | None,
+    *,
+    policy: str,
+    family_based: bool = False,
+    labour_intensive: bool = False,
+) -> SizeRule:
+    """``classify_size`` with its reasons: the class by assets and by workers, and the bounds of each band.
+
+    ``size`` is exactly what ``classify_size`` returns for the same arguments (it is called); the bands are
+    looked up in the same table. Same errors as ``classify_size``.
+    """
+    size = classify_size(
+        kind,
+        investment_bdt,
+        workers,
+        policy=policy,
+        family_based=family_based,
+        labour_intensive=labour_intensive,
+    )
+    bands = _bands(policy, kind)
+
+    def resolved(band: Band) -> SizeClass:
+        if kind == Kind.SERVICE and band.size == BOTTOM and not family_based:
+            return SizeClass.MICRO
+        return band.size
+
+    by_assets = assets_bounds = by_workers = workers_bounds = None
+    if not _is_unknown(investment_bdt):
+        i = max(i for i, b in enumerate(bands) if b.min_assets_bdt <= investment_bdt)
+        upper = bands[i + 1].min_assets_bdt if i + 1 < len(bands) else None
+        by_assets, assets_bounds = resolved(bands[i]), (bands[i].min_assets_bdt, upper)
+    if not _is_unknown(workers):
+        bounds = _worker_bounds(bands, labour_intensive and kind == Kind.MANUFACTURING)
+        i = max(i for i, lo in enumerate(bounds) if lo <= workers)
+        upper = bounds[i + 1] - 1 if i + 1 < len(bounds) else None
+        by_workers, workers_bounds = resolved(bands[i]), (bounds[i], upper)
+    return SizeRule(size, by_assets, assets_bounds, by_workers, workers_bounds)

@@ -19,12 +19,21 @@ class BanglaFirstMiddleware:
         chosen = request.GET.get("lang")
         if chosen not in LANGUAGES:
             chosen = None
+        before = translation.get_language()
         if request.path.startswith(PREFIXES):
             language = chosen or (None if settings.LANGUAGE_COOKIE_NAME in request.COOKIES else "bn")
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # What LocaleMiddleware chose, again: the thread (a test, the next request) gets no Bangla it
+            # did not ask for.
+            if before is None:
+                translation.deactivate()
+            else:
+                translation.activate(before)
         if chosen and request.path.startswith(PREFIXES):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME, chosen, max_age=365 * 24 * 3600, samesite="Lax"

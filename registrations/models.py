@@ -123,7 +123,11 @@ class PhoneCode(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["phone", "purpose", "-created"])]
+        # Codes of a number (verification, the per-number limit) and of an address (the per-address limit).
+        indexes = [
+            models.Index(fields=["phone", "purpose", "-created"]),
+            models.Index(fields=["ip", "-created"]),
+        ]
 
 
 # --- configuration: what it takes --------------------------------------------------------------------------
@@ -287,7 +291,10 @@ REVIEW_STATES = [
     State.APPROVED_FOR_PAYMENT,
 ]
 FINAL_STATES = [State.REGISTERED, State.REJECTED, State.WITHDRAWN]
-WITHDRAWABLE_STATES = [s for s in State if s not in FINAL_STATES]
+# A draft has no tracking number and is nobody's work yet: the applicant simply leaves it.
+WITHDRAWABLE_STATES = [s for s in State if s not in (State.DRAFT, *FINAL_STATES)]
+# Under review: on an officer's desk or waiting for the applicant.
+OPEN_STATES = WITHDRAWABLE_STATES
 
 
 class Actor(models.TextChoices):
@@ -468,6 +475,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["office", "state", "due_date"]),
             models.Index(fields=["office", "submitted_at"]),
+            # Each officer's open work: submitting picks the least-loaded extension officer.
+            models.Index(
+                fields=["assigned_to", "state"],
+                condition=Q(state__in=OPEN_STATES),
+                name="application_open_by_officer",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -640,6 +653,8 @@ class Transition(models.Model):
         verbose_name = _("transition")
         verbose_name_plural = _("transitions")
         ordering = ["created", "id"]
+        # The timeline of one application, and the performance table's walk over every timeline.
+        indexes = [models.Index(fields=["application", "created", "id"])]
         triggers = [
             pgtrigger.Protect(name="transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
         ]

@@ -87,7 +87,13 @@ def due_date_for(*, state: str, office, now=None):
 
 
 def _state_changed(application: Application) -> StateChanged:
-    last = application.transitions.order_by("-created", "-id").select_related("actor").first()
+    # The last move of the state: a reassignment (action "assign", same source and target) moves nothing.
+    last = (
+        application.transitions.exclude(action="assign")
+        .order_by("-created", "-id")
+        .select_related("actor")
+        .first()
+    )
     who = (last.actor.get_full_name() or last.actor.get_username()) if last and last.actor else "—"
     when = timezone.localtime(last.created).strftime("%Y-%m-%d %H:%M") if last else "—"
     state = State(application.state)

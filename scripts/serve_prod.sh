@@ -23,6 +23,8 @@ export DJANGO_SECRET_KEY
 export DJANGO_ALLOWED_HOSTS="${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
 # Plain HTTP on loopback: no redirect to HTTPS, no HSTS. nginx is the one proxy in front.
 export GEODB_SECURE_SSL_REDIRECT=0 GEODB_HSTS_SECONDS=0 GEODB_NUM_PROXIES=1
+# A local trial: SMS go to the file backend's outbox (var/sms/outbox.jsonl) unless a gateway is configured.
+export GEODB_SMS_ALLOW_FILE="${GEODB_SMS_ALLOW_FILE:-1}"
 export GEODB_WEB_BIND="unix:$run/gunicorn.sock"
 
 "$py" manage.py migrate --noinput -v 0

@@ -5,7 +5,7 @@ a million enterprises would take hours.
 Runs inside the caller's transaction; nothing here commits. The staging table is a temporary table dropped
 at commit or rollback, so a killed import leaves nothing behind.
 
-Matching (in this order):
+Matching is industries.matching's rule (which e-Registration applies too), in this order:
 1. the same BSCIC registration number is the same enterprise;
 2. else the same normalised English or Bangla name within IMPORT_SAME_PLACE_METRES (the nearest wins),
    unless both carry different registration numbers.
@@ -18,10 +18,17 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
-from django.conf import settings
 from django.db import connection
 
 from industries.locate import locate_enterprises
+from industries.matching import (
+    near_box_sql,
+    same_name_match_sql,
+    same_name_sql,
+    same_number_sql,
+    same_place_params,
+    within_metres_sql,
+)
 
 STAGE = "import_stage"
 
@@ -128,30 +135,17 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         cursor.execute(f"DELETE FROM {STAGE} WHERE upazila_id IS NULL RETURNING id")
         outside = [r[0] for r in cursor.fetchall()]
 
-        # 2. Match to stored enterprises: registration number, then name within the distance.
-        degrees = (
-            settings.IMPORT_SAME_PLACE_METRES / 80_000
-        )  # > the metres at Bangladesh's latitudes: a loose box
+        # 2. Match to stored enterprises (industries.matching): registration number, then name within the
+        #    distance.
+        same_place = same_place_params()
         cursor.execute(
             f"UPDATE {STAGE} s SET target_id = e.id FROM industries_enterprise e "
-            "WHERE s.registration_no IS NOT NULL AND e.registration_no = s.registration_no"
+            f"WHERE {same_number_sql(stored='e', candidate='s')}"
         )
         cursor.execute(
-            f"""
-            UPDATE {STAGE} s SET target_id = (
-                SELECT e.id FROM industries_enterprise e
-                WHERE ST_DWithin(e.location, s.location, %(degrees)s)
-                  AND ST_DistanceSphere(e.location, s.location) <= %(metres)s
-                  AND ((s.name_en_key <> '' AND e.name_en_key = s.name_en_key)
-                       OR (s.name_bn_key <> '' AND e.name_bn_key = s.name_bn_key))
-                  AND (e.registration_no IS NULL OR s.registration_no IS NULL
-                       OR e.registration_no = s.registration_no)
-                ORDER BY e.location <-> s.location, e.id
-                LIMIT 1
-            )
-            WHERE s.target_id IS NULL
-            """,
-            {"degrees": degrees, "metres": settings.IMPORT_SAME_PLACE_METRES},
+            f"UPDATE {STAGE} s SET target_id = ({same_name_match_sql(candidate='s')})"
+            " WHERE s.target_id IS NULL",
+            same_place,
         )
 
         # The locate and match UPDATEs rewrote every row: fresh statistics keep the plans below sane.
@@ -176,14 +170,13 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
                 ) AS same_stored WHERE n > 1
                 UNION
                 SELECT b.id FROM {STAGE} a JOIN {STAGE} b
-                  ON ST_DWithin(a.location, b.location, %(degrees)s) AND a.id + 0 < b.id + 0
-                 AND ((b.name_en_key <> '' AND a.name_en_key = b.name_en_key)
-                      OR (b.name_bn_key <> '' AND a.name_bn_key = b.name_bn_key))
-                WHERE ST_DistanceSphere(a.location, b.location) <= %(metres)s
+                  ON {near_box_sql(stored="a", candidate="b")} AND a.id + 0 < b.id + 0
+                 AND {same_name_sql(stored="a", candidate="b")}
+                WHERE {within_metres_sql(stored="a", candidate="b")}
             )
             DELETE FROM {STAGE} WHERE id IN (SELECT id FROM later) RETURNING id
             """,
-            {"degrees": degrees, "metres": settings.IMPORT_SAME_PLACE_METRES},
+            same_place,
         )
         duplicates = [r[0] for r in cursor.fetchall()]
 

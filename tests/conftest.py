@@ -9,6 +9,10 @@ from django.db import connection
 from industries.models import District, Upazila
 from industries.services import admin_geography_load
 
+# The production servers the tests start (tests/platform, tests/deploy) are local trials: their SMS go to
+# the file backend, which geodb.settings.prod otherwise refuses.
+os.environ.setdefault("GEODB_SMS_ALLOW_FILE", "1")
+
 # Known places (lon, lat), checked against the BBS boundaries.
 BOGURA_TOWN = Point(89.3697, 24.8465, srid=4326)
 NAOGAON_TOWN = Point(88.9318, 24.8090, srid=4326)

@@ -162,9 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("bn", _("Bangla"))]
-# registrations/locale is found as the app's own. TEMPORARY while e-Registration is built in parts: one
-# catalogue per part under registrations/locale_parts/<part>, merged into registrations/locale before landing.
-LOCALE_PATHS = [BASE_DIR / "locale", *sorted((BASE_DIR / "registrations" / "locale_parts").glob("*"))]
+# The project's catalogue; registrations/locale is found as that app's own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True
@@ -342,16 +341,66 @@ REGISTRATION_MAX_UPLOAD_BYTES = int(os.environ.get("GEODB_REGISTRATION_MAX_UPLOA
 # Applicants' documents (personal data): a private directory, by default private/registrations beside
 # MEDIA_ROOT; served only by views that check who asks.
 REGISTRATION_FILES_ROOT = (
-    Path(os.environ["GEODB_REGISTRATION_FILES_ROOT"]) if os.environ.get("GEODB_REGISTRATION_FILES_ROOT") else None
+    Path(os.environ["GEODB_REGISTRATION_FILES_ROOT"])
+    if os.environ.get("GEODB_REGISTRATION_FILES_ROOT")
+    else None
 )
 
 # --- applicant accounts, one-time codes and SMS ---
+# SMS go through one backend (sms/backends/): the file backend by default, for the demo and the tests (one
+# JSON line a message in SMS_FILE_PATH, where the demo reads its codes); a real gateway with
+# GEODB_SMS_BACKEND=sms.backends.http.HttpBackend and its URL, key and sender id. prod.py must refuse the file
+# backend (it delivers nothing).
+SMS_BACKEND = os.environ.get("GEODB_SMS_BACKEND", "sms.backends.file.FileBackend")
+SMS_FILE_PATH = Path(os.environ.get("GEODB_SMS_FILE_PATH", BASE_DIR / "var" / "sms" / "outbox.jsonl"))
+SMS_HTTP_URL = os.environ.get("GEODB_SMS_URL", "")
+SMS_HTTP_API_KEY = os.environ.get("GEODB_SMS_API_KEY", "")
+SMS_HTTP_SENDER = os.environ.get("GEODB_SMS_SENDER", "")
+# A sign-up waits for its code, and an officer's move for its notification: a gateway slower than this fails.
+SMS_HTTP_TIMEOUT_SECONDS = float(os.environ.get("GEODB_SMS_TIMEOUT_SECONDS", 10))
+# One-time codes: 6 digits, valid 5 minutes, 5 wrong tries each. Sending costs money and can be used to
+# flood a number, so it is limited per number and per address (counted from PhoneCode rows, which every
+# process sees); wrong codes are limited per address in the shared cache. (count, seconds). A Union Digital
+# Centre signs up many entrepreneurs from one address: raise the per-address limits there if needed.
+OTP_TTL_SECONDS = int(os.environ.get("GEODB_OTP_TTL_SECONDS", 300))
+OTP_MAX_ATTEMPTS = int(os.environ.get("GEODB_OTP_MAX_ATTEMPTS", 5))
+OTP_SEND_LIMIT_PER_PHONE = (int(os.environ.get("GEODB_OTP_SENDS_PER_PHONE", 3)), 15 * 60)
+OTP_SEND_LIMIT_PER_IP = (int(os.environ.get("GEODB_OTP_SENDS_PER_IP", 10)), 3600)
+OTP_WRONG_LIMIT_PER_IP = (int(os.environ.get("GEODB_OTP_WRONG_PER_IP", 20)), 3600)
+LOGIN_URL = "registrations:login"
+# E-mail to applicants who gave an address: SMTP when GEODB_EMAIL_HOST is set, else printed to the console
+# (development). pytest-django replaces it with its in-memory outbox.
+EMAIL_HOST = os.environ.get("GEODB_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "GEODB_EMAIL_BACKEND",
+    f"django.core.mail.backends.{'smtp' if EMAIL_HOST else 'console'}.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("GEODB_EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("GEODB_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GEODB_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("GEODB_EMAIL_USE_TLS", "1") not in ("0", "false", "no", "off")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("GEODB_EMAIL_FROM", "BSCIC e-Registration <no-reply@localhost>")
+# Where the applicant's SMS and e-mail point to (the public tracking page), e.g. https://ereg.bscic.gov.bd;
+# empty: no link.
+REGISTRATION_SITE_URL = os.environ.get("GEODB_SITE_URL", "").rstrip("/")
 
 # --- documents ---
+# Uploaded pictures are decoded to be re-encoded (registrations.uploads); a small file can claim a huge
+# picture (a decompression bomb). 40 megapixels is more than any phone camera takes.
+REGISTRATION_MAX_IMAGE_PIXELS = int(os.environ.get("GEODB_REGISTRATION_MAX_IMAGE_PIXELS", 40_000_000))
 
 # --- review and notifications ---
+# Public tracking asks for the tracking number and the last four digits of the applicant's mobile: 10,000
+# guesses per number, so wrong tries are counted per address in the cache and refused beyond this many in
+# the window (registrations.views.track).
+REGISTRATION_TRACK_FAILURES = int(os.environ.get("GEODB_REGISTRATION_TRACK_FAILURES", 10))
+REGISTRATION_TRACK_WINDOW_SECONDS = int(os.environ.get("GEODB_REGISTRATION_TRACK_WINDOW_SECONDS", 15 * 60))
 
 # --- registering, fees and the registrations API ---
+# The public "how long registration takes" table (registrations.performance) is one statement over every
+# registered application: its answer is kept this many seconds in the cache (0: computed on every request).
+REGISTRATION_PERFORMANCE_CACHE_SECONDS = int(os.environ.get("GEODB_REGISTRATION_PERFORMANCE_SECONDS", 300))
 
 LOGGING = {
     "version": 1,

@@ -45,3 +45,16 @@ if DB_POOL_MAX_SIZE:
         "max_size": DB_POOL_MAX_SIZE,
         "timeout": float(os.environ.get("GEODB_DB_POOL_TIMEOUT", 10)),
     }
+
+# e-Registration's SMS (sign-up codes, notifications). The file backend, the default for the demo and the
+# tests, would send nothing and keep the codes in a file on the server: refused here, unless
+# GEODB_SMS_ALLOW_FILE=1 says this is a local trial (scripts/serve_prod.sh, the tests' production servers).
+if SMS_BACKEND == "sms.backends.file.FileBackend" and not _flag("GEODB_SMS_ALLOW_FILE", False):  # noqa: F405
+    raise RuntimeError(
+        "Set GEODB_SMS_BACKEND=sms.backends.http.HttpBackend with GEODB_SMS_URL, GEODB_SMS_API_KEY and "
+        "GEODB_SMS_SENDER for production (GEODB_SMS_ALLOW_FILE=1 only for a local trial)."
+    )
+# E-mail to applicants: without an SMTP host none is sent. The console backend, development's default, would
+# print applicants' addresses and messages into the server's log.
+if not EMAIL_HOST and "GEODB_EMAIL_BACKEND" not in os.environ:  # noqa: F405
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

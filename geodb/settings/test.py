@@ -1,5 +1,8 @@
 """pytest: the same PostGIS as dev (pytest-django creates test_<name>), fast password hashing."""
 
+import os
+import tempfile
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-insecure-key"
@@ -16,3 +19,5 @@ DATABASES["default"]["OPTIONS"]["options"] = postgres_options(  # noqa: F405
 # The cache of each test process is its own (tests/conftest.py clears it before every test, also in tests
 # without a database); tests/platform/ runs servers on the shared database and Redis caches.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests' SMS go to an outbox of this process, not the demo's (var/sms); tests that read it set their own.
+SMS_FILE_PATH = Path(tempfile.gettempdir()) / f"geodb-test-sms-{os.getpid()}.jsonl"  # noqa: F405

@@ -1,0 +1,46 @@
+"""The version of the enterprise data, which caches of what the enterprises show are keyed on: map tiles
+and their ETags (api.tiles), statistics (api.stats).
+
+A counter in the Django cache that every writer moves on after committing (``data_version_bump``), and a
+fingerprint of the enterprise table read from PostgreSQL on each request: ``max(id)`` (the primary key index
+answers it) and the table's insert/update/delete counters from the statistics system (shared memory, no table
+read). The fingerprint still catches a writer that does not bump, or one in another process when the cache is
+per process (LocMemCache), within the ~10 s PostgreSQL takes to publish its counters. Here, not in the api
+app, because writers outside it (e-Registration) must bump it and import only industries.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import connection
+
+from .models import Enterprise
+
+VERSION_KEY = "tiles:version"
+
+
+def data_version_bump() -> None:
+    """Call after committing a change to enterprises: tiles, ETags and statistics of the old data stop being
+    served."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not in the cache (evicted, cleared, never set)
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def data_version() -> str:
+    """The cache counter and the enterprise table's fingerprint. The counter starts at the clock when the
+    cache has none, so that a cleared cache can never bring back a counter an old ETag was made with."""
+    counter = cache.get(VERSION_KEY)
+    if counter is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        counter = cache.get(VERSION_KEY)
+    table = Enterprise._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(id) FROM {table}), pg_stat_get_tuples_inserted(%s::regclass)"
+            " + pg_stat_get_tuples_updated(%s::regclass) + pg_stat_get_tuples_deleted(%s::regclass)",
+            [table, table, table],
+        )
+        max_id, writes = cursor.fetchone()
+    return f"{counter}.{max_id}.{writes}"
