@@ -31,7 +31,7 @@ from .models import (
     Transition,
 )
 from .services.offices import offices_open
-from .services.rollout import office_save, offices_close
+from .services.rollout import office_save, offices_close, offices_missing_officers
 
 
 def _personal(request) -> bool:
@@ -104,6 +104,20 @@ class OfficeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         office_save(office=obj)
+        self._warn_unstaffed(request, Office.objects.filter(pk=obj.pk))
+
+    def _warn_unstaffed(self, request, offices):
+        missing = offices_missing_officers(offices=offices)
+        if missing:
+            self.message_user(
+                request,
+                _(
+                    "Open without an active extension officer and an active approving officer: %(offices)s. "
+                    "Their applications will wait: add the officers under Officers."
+                )
+                % {"offices": ", ".join(o.name_en for o in missing)},
+                messages.WARNING,
+            )
 
     @admin.action(permissions=["change"], description=_("Open selected offices for e-Registration"))
     def open_selected(self, request, queryset):
@@ -111,6 +125,7 @@ class OfficeAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(count)d office(s) opened for e-Registration.") % {"count": opened}, messages.SUCCESS
         )
+        self._warn_unstaffed(request, queryset)
 
     @admin.action(permissions=["change"], description=_("Close selected offices for e-Registration"))
     def close_selected(self, request, queryset):

@@ -232,7 +232,7 @@ class OwnerForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         help_text=_("e.g. 01711-000000"),
     )
-    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_name_bn(self):
@@ -459,7 +459,7 @@ class InvestmentForm(forms.ModelForm):
 class DocumentsForm(forms.Form):
     """One file field for each kind the applicant may upload now."""
 
-    def __init__(self, *args, requirements, **kwargs):
+    def __init__(self, *args, requirements, ownership: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         accept = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
         for requirement in requirements:
@@ -469,6 +469,9 @@ class DocumentsForm(forms.Form):
                 required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": accept, "data-max-upload": "1"}),
             )
+            # Not required by the form (a step may be saved with some files still to come) but by the
+            # submission: the page must not call it optional.
+            self.fields[requirement.kind].needed = requirement.required_of(ownership)
 
 
 def max_upload_megabytes() -> str:

@@ -167,7 +167,9 @@ def step_form(*, application: Application, step: int, data=None, files=None):
     if step == 4:
         return InvestmentForm(data, instance=application)
     if step == DOCUMENTS_STEP:
-        return DocumentsForm(data, files, requirements=uploadable_requirements(application))
+        return DocumentsForm(
+            data, files, requirements=uploadable_requirements(application), ownership=application.ownership
+        )
     return None
 
 

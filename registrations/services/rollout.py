@@ -26,3 +26,23 @@ def offices_close(*, offices: QuerySet[Office]) -> int:
     """Stop applicants of these districts applying online; applications already made are not touched.
     Returns how many were closed."""
     return offices.filter(is_open=True).update(is_open=False, opened_on=None)
+
+
+def offices_missing_officers(*, offices: QuerySet[Office]) -> list[Office]:
+    """The open offices among these without an active extension officer or an active approving officer:
+    their applications would wait unassigned, or could not be decided."""
+    from ..models import Officer
+
+    staffed = {
+        role: set(
+            Officer.objects.filter(office__in=offices, role=role, is_active=True).values_list(
+                "office_id", flat=True
+            )
+        )
+        for role in Officer.Role.values
+    }
+    return [
+        office
+        for office in offices.filter(is_open=True).select_related("district")
+        if any(office.pk not in ids for ids in staffed.values())
+    ]

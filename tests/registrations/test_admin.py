@@ -2,6 +2,7 @@
 personal-data permission."""
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -71,6 +72,21 @@ def test_the_open_and_close_actions(admin_client, offices):
     admin_client.post(OFFICE_LIST, {"action": "close_selected", "_selected_action": ids})
     assert not Office.objects.filter(pk__in=ids, is_open=True).exists()
     assert not Office.objects.filter(pk__in=ids, opened_on__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_opening_an_office_without_its_officers_warns(
+    admin_client, offices, extension_officer, approving_officer
+):
+    khulna, dhaka = offices["47"], offices["26"]
+    response = admin_client.post(
+        OFFICE_LIST,
+        {"action": "open_selected", "_selected_action": [str(khulna.pk), str(dhaka.pk)]},
+        follow=True,
+    )
+    warnings = [str(m) for m in response.context["messages"] if m.level == messages.WARNING]
+    assert len(warnings) == 1
+    assert khulna.name_en in warnings[0] and dhaka.name_en not in warnings[0]  # Dhaka has both officers
 
 
 @pytest.fixture
