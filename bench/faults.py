@@ -30,6 +30,9 @@ from pathlib import Path
 from urllib.error import HTTPError, URLError
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.prod_stack import serve_prod
+
 CLUSTER = ("15", "faults")
 RUN = f"{int(time.time())}"  # in registration numbers: each run writes new enterprises
 
@@ -96,19 +99,10 @@ def serve(url: str, run_dir: Path) -> tuple[subprocess.Popen, str]:
         "GEODB_TILES_ANON_RATE": "1000000/minute",
         "GEODB_API_ANON_RATE": "1000000/minute",
     }
-    server = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve_prod.sh"), str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    for line in server.stdout:
-        if line.startswith("Serving http://"):
-            return server, f"http://127.0.0.1:{port}"
-    sys.exit(f"serve_prod.sh ended with {server.wait()}")
+    try:
+        return serve_prod(port, env), f"http://127.0.0.1:{port}"
+    except RuntimeError as error:
+        sys.exit(str(error))
 
 
 def request(method: str, url: str, body: dict | None = None, key: str | None = None) -> int:

@@ -27,6 +27,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.prod_stack import serve_prod
 
 try:  # as a locustfile (`locust -f bench/load.py`), run by the driver below
     from locust import HttpUser, between, events, task
@@ -221,7 +223,6 @@ def _table(title: str, result: dict) -> None:
 def main() -> None:
     import argparse
     import signal
-    import subprocess
     import time
     import urllib.request
 
@@ -241,24 +242,11 @@ def main() -> None:
     base = args.base
     if not base:
         port = _free_port()
-        server = subprocess.Popen(
-            [str(ROOT / "scripts" / "serve_prod.sh"), str(port)],
-            env={
-                **env,
-                "GEODB_TILES_ANON_RATE": "1000000/minute",
-                "GEODB_PROD_RUN_DIR": str(args.out / "prod"),
-            },
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        for line in server.stdout:
-            if line.startswith("Serving http://"):
-                break
-        else:
-            sys.exit(f"serve_prod.sh ended with {server.wait()}")
+        env = {**env, "GEODB_TILES_ANON_RATE": "1000000/minute", "GEODB_PROD_RUN_DIR": str(args.out / "prod")}
+        try:
+            server = serve_prod(port, env)
+        except RuntimeError as error:
+            sys.exit(str(error))
         base = f"http://127.0.0.1:{port}"
     try:
         keys = _make_keys(args.users, env)

@@ -36,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.prod_stack import serve_prod
+
 BENCH_DB = "geodb_registration_bench"
 DSN = f"postgis://geodb:geodb@127.0.0.1:5432/{BENCH_DB}"
 os.environ["DATABASE_URL"] = os.environ.get("REGISTRATION_BENCH_DATABASE_URL", DSN)
@@ -305,19 +307,10 @@ def serve(port: int, sandbox: SmsSandbox) -> subprocess.Popen:
         "GEODB_SMS_API_KEY": sandbox.api_key,
         "GEODB_SMS_SENDER": "BSCIC",
     }
-    server = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve_prod.sh"), str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    for line in server.stdout:
-        if line.startswith("Serving http://"):
-            return server
-    sys.exit(f"serve_prod.sh ended with {server.wait()}")
+    try:
+        return serve_prod(port, env)
+    except RuntimeError as error:
+        sys.exit(str(error))
 
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -3,7 +3,15 @@
 Views show ``message`` in the page's language (``message_for(language)``); the API maps codes to HTTP.
 """
 
+from django.utils import translation
+
 from industries.exceptions import CodedError
+
+
+def in_bangla(text) -> str:
+    """The Bangla of a translatable text whatever language is active: an error's message_bn arguments."""
+    with translation.override("bn"):
+        return str(text)
 
 
 class RegistrationError(CodedError):

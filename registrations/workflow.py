@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from .calendar import add_working_days
-from .exceptions import ApplicationNotFound, MoveNotPossible, NotAllowed, NotAssigned, StateChanged
+from .exceptions import ApplicationNotFound, MoveNotPossible, NotAllowed, NotAssigned, StateChanged, in_bangla
 from .models import Actor, Application, Officer, State, Step, Transition
 
 
@@ -97,14 +97,7 @@ def _state_changed(application: Application) -> StateChanged:
     who = (last.actor.get_full_name() or last.actor.get_username()) if last and last.actor else "—"
     when = timezone.localtime(last.created).strftime("%Y-%m-%d %H:%M") if last else "—"
     state = State(application.state)
-    return StateChanged(state=state.label, state_bn=_bangla_label(state), who=who, when=when)
-
-
-def _bangla_label(state: State) -> str:
-    from django.utils import translation
-
-    with translation.override("bn"):
-        return str(state.label)
+    return StateChanged(state=state.label, state_bn=in_bangla(state.label), who=who, when=when)
 
 
 def application_move(
@@ -139,7 +132,7 @@ def application_move(
         method = getattr(application, action)
         if not can_proceed(method):
             state = State(application.state)
-            raise MoveNotPossible(state=state.label, state_bn=_bangla_label(state))
+            raise MoveNotPossible(state=state.label, state_bn=in_bangla(state.label))
         if role == Officer.Role.EXTENSION and move.assigned_only:
             assigned = application.assigned_to
             if assigned is not None and assigned.user_id != user.pk:

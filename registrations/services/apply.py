@@ -41,7 +41,6 @@ from ..models import (
     Application,
     Document,
     DocumentRequirement,
-    FeeRate,
     Office,
     Officer,
     Owner,
@@ -53,6 +52,7 @@ from ..sectors import DIVISIONS
 from ..storage import random_name
 from ..uploads import check_upload
 from ..workflow import application_move
+from .fees import rates_in_force
 
 # The steps of the form; the first four are also the sections a shortfall can name (with document kinds).
 STEPS = {1: "enterprise", 2: "owners", 3: "location", 4: "investment", 5: "documents", 6: "review"}
@@ -472,19 +472,15 @@ def shortfall_check_fixed(application: Application) -> None:
 
 def fee_bands(*, on) -> list[dict]:
     """The fee schedule in force on ``on``: each class and band with its fee (before the charges)."""
-    rows = []
-    for rate in FeeRate.objects.filter(effective_from__lte=on).order_by("-effective_from"):
-        if any(r["size_class"] == rate.size_class and r["from"] != rate.effective_from for r in rows):
-            continue  # an older schedule of a class that has a newer one
-        rows.append(
-            {
-                "size_class": rate.size_class,
-                "from": rate.effective_from,
-                "max_investment_bdt": rate.max_investment_bdt,
-                "amount": rate.amount,
-            }
-        )
-    return rows
+    return [
+        {
+            "size_class": rate.size_class,
+            "from": rate.effective_from,
+            "max_investment_bdt": rate.max_investment_bdt,
+            "amount": rate.amount,
+        }
+        for rate in rates_in_force(on=on)
+    ]
 
 
 # --- the size class and the rule that placed it ------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from industries.size_class import SizeClass
 
-from ..exceptions import RegistrationError
+from ..exceptions import RegistrationError, in_bangla
 from ..models import Application, FeeCharge, FeeRate
 
 PAISA = Decimal("0.01")
@@ -58,23 +58,31 @@ def _size_names(size_class: str) -> tuple[str, str]:
         label = SizeClass(size_class).label
     except ValueError:
         return size_class or "—", size_class or "—"
-    with translation.override("bn"):
-        bangla = str(label)
     with translation.override("en"):
-        return str(label).lower(), bangla
+        return str(label).lower(), in_bangla(label)
+
+
+def rates_in_force(*, on: date, size_class: str | None = None) -> list[FeeRate]:
+    """The schedule in force on ``on`` of every size class (or of one): each class's latest rows by then,
+    its bands ascending (no bound last). One query."""
+    rows = FeeRate.objects.filter(effective_from__lte=on)
+    if size_class is not None:
+        rows = rows.filter(size_class=size_class)
+    latest: dict[str, date] = {}
+    return [
+        row
+        for row in rows.order_by("size_class", "-effective_from", "max_investment_bdt")
+        if latest.setdefault(row.size_class, row.effective_from) == row.effective_from
+    ]
 
 
 def _rate(*, size_class: str, fixed_assets_bdt: int, on: date) -> FeeRate | None:
-    """One query: every row of the class in force by then, the latest schedule first, its bands ascending
-    (no bound last)."""
-    rows = list(
-        FeeRate.objects.filter(size_class=size_class, effective_from__lte=on).order_by(
-            "-effective_from", "max_investment_bdt"
-        )
-    )
-    schedule = [row for row in rows if rows and row.effective_from == rows[0].effective_from]
     return next(
-        (r for r in schedule if r.max_investment_bdt is None or r.max_investment_bdt >= fixed_assets_bdt),
+        (
+            r
+            for r in rates_in_force(on=on, size_class=size_class)
+            if r.max_investment_bdt is None or r.max_investment_bdt >= fixed_assets_bdt
+        ),
         None,
     )
 

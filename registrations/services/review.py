@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from industries.models import BANGLADESH_EXTENT
 
-from ..exceptions import ApplicationNotFound, MoveNotPossible, RegistrationError
+from ..exceptions import ApplicationNotFound, MoveNotPossible, RegistrationError, in_bangla
 from ..models import (
     Actor,
     Application,
@@ -133,13 +133,6 @@ class OfficerNotEligible(RegistrationError):
     message_bn = "আবেদন শুধু সংশ্লিষ্ট অফিসের একজন কর্মরত সম্প্রসারণ কর্মকর্তাকে ন্যস্ত করা যায়।"
 
 
-def _bangla(text) -> str:
-    from django.utils import translation
-
-    with translation.override("bn"):
-        return str(text)
-
-
 def _last_transition(application_id: int, action: str) -> Transition:
     return Transition.objects.filter(application_id=application_id, action=action).latest("created", "id")
 
@@ -171,7 +164,7 @@ def application_take_up(
 def shortfall_choices() -> list[tuple[str, str, str]]:
     """What a shortfall can name: (item, English, Bangla), the documents first, then the form's sections."""
     documents = DocumentRequirement.objects.order_by("order", "kind")
-    sections = [(key, str(label), _bangla(label)) for key, label in FORM_SECTIONS.items()]
+    sections = [(key, str(label), in_bangla(label)) for key, label in FORM_SECTIONS.items()]
     return [(d.kind, d.name_en, d.name_bn) for d in documents] + sections
 
 
@@ -408,7 +401,7 @@ def application_record_payment(
         raise PaidInFuture(paid_on.isoformat())
     amount = _to_amount(amount)
     label = Payment.Method(method).label
-    receipt_used = ReceiptAlreadyRecorded(receipt_no, method=str(label), method_bn=_bangla(label))
+    receipt_used = ReceiptAlreadyRecorded(receipt_no, method=str(label), method_bn=in_bangla(label))
 
     def record(application, role):
         if application.fee_total is None or amount != application.fee_total:
@@ -497,7 +490,7 @@ def application_assign(*, application_id: int, officer: Officer, by, note: str =
     role = actor_role(user=by, application=application, actor=Actor.APPROVING)
     if application.state not in ASSIGNABLE_STATES:
         state = State(application.state)
-        raise MoveNotPossible(state=state.label, state_bn=_bangla(state.label))
+        raise MoveNotPossible(state=state.label, state_bn=in_bangla(state.label))
     if (
         officer is None
         or not officer.is_active

@@ -2,6 +2,7 @@
 the step's due date and the public timeline, and nothing personal. Any wrong combination gets the same
 answer, and wrong tries are limited per address, so the page cannot tell which numbers exist."""
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
@@ -9,8 +10,6 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-
-from api.throttling import client_ip
 
 from ..models import FINAL_STATES, Step
 from ..selectors import application_for_tracking, normalise_tracking_no, public_timeline
@@ -37,7 +36,7 @@ TOO_MANY = _("Too many wrong tries from this connection. Please try again in a f
 
 
 def _failures_key(request) -> str:
-    return f"registrations:track-failures:{client_ip(request)}"
+    return f"registrations:track-failures:{get_client_ip_address(request)}"
 
 
 @never_cache

@@ -14,11 +14,11 @@ import urllib.request
 from urllib.error import HTTPError
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests.conftest import BOGURA_TOWN
 from tests.factories import EnterpriseFactory
+from tests.prod_stack import serve_prod
 
 
 def _free_port() -> int:
@@ -55,20 +55,10 @@ def stack(geography_reloaded_afterwards, transactional_db):
         "GEODB_TILE_MAX_AGE": "2",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    server = subprocess.Popen(
-        [settings.BASE_DIR / "scripts" / "serve_prod.sh", str(port)],
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    for line in server.stdout:
-        if line.startswith("Serving http://"):
-            break
-    else:
-        pytest.fail(f"serve_prod.sh ended: {server.wait()}")
+    try:
+        server = serve_prod(port, env)
+    except RuntimeError as error:
+        pytest.fail(str(error))
     yield f"http://127.0.0.1:{port}", run_dir
     os.killpg(server.pid, signal.SIGTERM)
     try:

@@ -8,28 +8,18 @@ phone.png) for a person to look at.
 import io
 import json
 import urllib.request
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from industries.locate import locate_enterprises
+from tests.browser import ARTIFACTS, chromium
 from tests.factories import EnterpriseFactory
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
 RAJSHAHI, BOGURA = "50", "10"
 BOGURA_BOX = (88.9, 24.5, 89.8, 25.2)  # lon/lat, around the district
 KNOWN = 8
@@ -57,15 +47,8 @@ ENTERPRISES_ON_SCREEN = """() => {
 
 @pytest.fixture(scope="module")
 def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    # Playwright's sync API keeps an event loop in this thread, so Django would take the ORM calls of the
-    # test and of live_server's teardown for calls from async code. None of them runs inside that loop.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Watched:

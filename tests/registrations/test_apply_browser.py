@@ -11,11 +11,12 @@ import re
 
 import pytest
 from django.test import Client
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from industries.models import District, Upazila
 from registrations.models import Application
-from tests.maps.test_map_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Watched
+from tests.browser import ARTIFACTS, chromium
+from tests.maps.test_map_browser import Watched
 
 from .apply_support import png_bytes
 from .conftest import DHAKA_POINT, make_applicant
@@ -25,14 +26,8 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture
 def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    # As the map's browser test: Playwright's sync API keeps an event loop in this thread.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def logged_in(browser, live_server, user) -> Watched:

@@ -7,24 +7,21 @@ is in /api/v1/enterprises/ and drawn in its vector tile. Screenshots: tests/arti
 """
 
 import json
-import math
 import re
 from pathlib import Path
 
-import mapbox_vector_tile
 import pytest
-from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.test import Client
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from registrations.models import Application, State
+from tests.browser import ARTIFACTS, chromium
 
 from .conftest import PASSWORD
+from .test_register import drawn_ids, tile_url
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "bn-BD"}
 APPLICANT_PHONE = "01712345678"
 # A point in Dhaka North City Corporation (the fixtures' DHAKA_POINT, nudged).
@@ -34,13 +31,8 @@ DOCUMENT_KINDS = ("photo", "nid", "trade_licence", "land_deed", "machinery_list"
 
 @pytest.fixture
 def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -128,13 +120,6 @@ def act(phone: Phone, application: Application, action: str, **fields):
     form.locator("button[type=submit]").last.click()
     page.wait_for_load_state()
     return page
-
-
-def tile_of(lat: float, lon: float, z: int) -> tuple[int, int, int]:
-    n = 2**z
-    x = math.floor((lon + 180) / 360 * n)
-    y = math.floor((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return z, x, y
 
 
 def test_the_whole_journey_on_a_phone_in_bangla(
@@ -320,8 +305,5 @@ def test_the_whole_journey_on_a_phone_in_bangla(
     client = Client()
     listed = client.get("/api/v1/enterprises/", {"district": "26", "q": "Rahima Handicrafts"}).json()
     assert application.enterprise_id in [f["id"] for f in listed["features"]]
-    z, x, y = tile_of(float(LAT), float(LON), 14)
-    tile = client.get(f"/tiles/enterprises/{z}/{x}/{y}.pbf")
-    assert tile.status_code == 200
-    layer = mapbox_vector_tile.decode(tile.content).get("enterprises", {"features": []})
-    assert application.enterprise_id in {f["id"] for f in layer["features"]}
+    tile = client.get(tile_url(Point(float(LON), float(LAT), srid=4326)))
+    assert application.enterprise_id in drawn_ids(tile)

@@ -198,12 +198,9 @@ def test_the_public_page_in_bangla_and_english(client, known):
 
 def test_the_table_fits_a_phone_screen(live_server, known):
     """In Chromium at 360 px, in both languages, nothing runs off the side of the page."""
-    from playwright.sync_api import sync_playwright
+    from tests.browser import chromium
 
-    from tests.maps.test_map_browser import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 360, "height": 740})
         for language, dhaka in (("bn", "ঢাকা"), ("en", "Dhaka")):
             page.goto(f"{live_server.url}/registrations/?lang={language}")
@@ -212,7 +209,6 @@ def test_the_table_fits_a_phone_screen(live_server, known):
             table = page.locator("table.performance").bounding_box()
             assert table["x"] >= 0 and table["x"] + table["width"] <= 360, language
             assert page.evaluate("document.documentElement.scrollWidth") <= 360, language
-        browser.close()
 
 
 def test_before_any_registration_every_open_office_shows_dashes(client, offices, settings):

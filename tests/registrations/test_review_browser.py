@@ -2,33 +2,24 @@
 the phone's GPS, a photo is attached, and the page fits a 360-px screen. Screenshots:
 tests/artifacts/review_queue_phone.png, review_inspection_phone.png."""
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from registrations.models import Application, Inspection, State
+from tests.browser import ARTIFACTS, chromium
 
 from .review_support import geography_present, in_state  # noqa: F401 (a fixture)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
 PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
 def browser():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def session_cookie(user, url: str) -> dict:

@@ -1,0 +1,34 @@
+"""Real Chromium for the browser tests: Debian's, headless, driven through Playwright's sync API."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Screenshots the tests leave for a person to look at.
+ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
+
+
+@contextmanager
+def chromium():
+    """A launched Chromium, closed afterwards."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # Playwright's sync API keeps an event loop in this thread, so Django would take the ORM calls of the
+    # test and of live_server's teardown for calls from async code. None of them runs inside that loop.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
