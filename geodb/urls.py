@@ -14,6 +14,7 @@ urlpatterns = [
     path("ogc", LandingPage.as_view()),
     path("ogc/", include("api.ogc")),
     path("tiles/", include("api.tiles")),
+    path("payments/", include("payments.urls")),
     path("", include("registrations.urls")),
     path("", include("maps.urls")),
 ]

@@ -557,6 +557,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def record_payment(self):
         pass
 
+    @transition(field=state, source=State.APPROVED_FOR_PAYMENT, target=State.PAID)
+    def pay_online(self):
+        pass
+
     @transition(field=state, source=State.PAID, target=State.REGISTERED)
     def register(self):
         pass
@@ -676,20 +680,27 @@ class ShortfallItem(models.Model):
 
 
 class Payment(models.Model):
-    """A fee paid for an application. Until online payment exists, an officer records a payment at the
-    office or by A-Challan, with the receipt number; that path stays."""
+    """A fee paid for an application: recorded by an officer, for a payment at the office or by A-Challan,
+    with the receipt number; or counted by payments.services once the gateway has validated an online payment
+    (the receipt number is then the transaction id, and nobody recorded it)."""
 
     class Method(models.TextChoices):
         OFFICE = "office", _("Paid at the office")
         A_CHALLAN = "a_challan", _("A-Challan")
+        ONLINE = "online", _("Paid online")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments")
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     amount = models.DecimalField(_("amount (BDT)"), max_digits=12, decimal_places=2)
     receipt_no = models.CharField(_("receipt or challan number"), max_length=60)
     paid_on = models.DateField(_("paid on"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
+
+    # What an officer may record by hand: online payments are counted only from the gateway's validation.
+    RECORDED_METHODS = (Method.OFFICE, Method.A_CHALLAN)
 
     class Meta:
         verbose_name = _("payment")

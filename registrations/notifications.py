@@ -29,6 +29,7 @@ SMS_TEXTS = {
         "বিসিক: আবেদন {T} অনুমোদিত। ফি {amount_bn} টাকা জমা দিন।\nBSCIC: approved, pay BDT {amount}."
     ),
     "record_payment": "বিসিক: আবেদন {T}-এর ফি পাওয়া গেছে। শিগগিরই নিবন্ধন হবে।\nBSCIC: fee received.",
+    "pay_online": "বিসিক: আবেদন {T}-এর ফি অনলাইনে পাওয়া গেছে। রসিদ লগ ইন করে নিন।\nBSCIC: fee received online.",
     "register": "বিসিক: নিবন্ধন সম্পন্ন (আবেদন {T})। নিবন্ধন নং {R}\nBSCIC: registered.",
     "reject": "বিসিক: আবেদন {T} নামঞ্জুর হয়েছে। কারণ জানতে লগ ইন করুন।\nBSCIC: rejected; log in to see why.",
 }
@@ -60,6 +61,14 @@ MAIL_TEXTS = {
         "Fee received",
         "আবেদন {T}-এর ফি পাওয়া গেছে। অনুমোদনকারী কর্মকর্তা শিগগিরই নিবন্ধন দেবেন।",
         "The fee for application {T} has been received. The approving officer will register it soon.",
+    ),
+    "pay_online": (
+        "অনলাইনে ফি পাওয়া গেছে",
+        "Fee received online",
+        "আবেদন {T}-এর ফি অনলাইনে পাওয়া গেছে। টাকার রসিদ আপনার আবেদনের পাতায় আছে। অনুমোদনকারী কর্মকর্তা শিগগিরই "
+        "নিবন্ধন দেবেন।",
+        "The fee for application {T} has been received online. The money receipt is on your application's "
+        "page. The approving officer will register it soon.",
     ),
     "register": (
         "নিবন্ধন সম্পন্ন",

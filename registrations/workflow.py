@@ -38,6 +38,8 @@ MOVES: dict[str, Move] = {
     "record_inspection": Move(Actor.EXTENSION),
     "approve_for_payment": Move(Actor.APPROVING, notify=True),
     "record_payment": Move(Actor.OFFICER, notify=True),
+    # Counted by payments.services from the gateway's validation: nobody acts.
+    "pay_online": Move(Actor.SYSTEM, notify=True),
     "register": Move(Actor.APPROVING, notify=True),
     "reject": Move(Actor.APPROVING, notify=True),
     "withdraw": Move(Actor.APPLICANT),
@@ -48,6 +50,7 @@ ROLE_NAMES = {
     Actor.EXTENSION: ("extension officer", "সম্প্রসারণ কর্মকর্তা"),
     Actor.APPROVING: ("approving officer", "অনুমোদনকারী কর্মকর্তা"),
     Actor.OFFICER: ("officers", "কর্মকর্তা"),
+    Actor.SYSTEM: ("system", "সিস্টেম"),
 }
 
 
@@ -63,6 +66,11 @@ def actor_role(*, user, application: Application, actor: str) -> str:
     An officer of another office gets ApplicationNotFound, as if it did not exist; a user of the right office
     in the wrong role gets NotAllowed.
     """
+    if actor == Actor.SYSTEM:
+        # Only the system's own services move by it, and they pass no user.
+        if user is not None:
+            raise NotAllowed(role="system", role_bn="সিস্টেম")
+        return Actor.SYSTEM
     if actor == Actor.APPLICANT:
         applicant = getattr(user, "applicant", None) if user.is_authenticated else None
         if applicant is None or applicant.pk != application.applicant_id:
@@ -172,6 +180,7 @@ ACTION_LABELS = {
     "record_inspection": _("Inspected and recommended"),
     "approve_for_payment": _("Approved for payment"),
     "record_payment": _("Fee paid"),
+    "pay_online": _("Fee paid online"),
     "register": _("Registered"),
     "reject": _("Rejected"),
     "withdraw": _("Withdrawn"),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "api",
     "maps",
     "registrations",
+    "payments",
     "axes",
 ]
 
@@ -402,11 +403,44 @@ REGISTRATION_TRACK_WINDOW_SECONDS = int(os.environ.get("GEODB_REGISTRATION_TRACK
 # registered application: its answer is kept this many seconds in the cache (0: computed on every request).
 REGISTRATION_PERFORMANCE_CACHE_SECONDS = int(os.environ.get("GEODB_REGISTRATION_PERFORMANCE_SECONDS", 300))
 
+# --- online payment of the fee (payments/) ---
+# One gateway now, SSLCommerz API v4 (payments/gateways/). Outside production the default is our own local
+# sandbox gateway (python -m payments.sandbox; `make demo` and the tests start it), which speaks the same
+# protocol: these machines cannot reach SSLCommerz. SSLCommerz's own sandbox is
+# https://sandbox.sslcommerz.com/ and live is https://securepay.sslcommerz.com/ (README, "Online payment").
+# Without a store id, online payment is off and the fee is paid at the office or by A-Challan, as before.
+PAYMENT_ONLINE = os.environ.get("GEODB_PAYMENTS_ONLINE", "1") not in ("0", "false", "no", "off")
+PAYMENT_SANDBOX_PORT = int(os.environ.get("GEODB_PAYMENT_SANDBOX_PORT", 8001))
+PAYMENT_GATEWAY = "sslcommerz"
+PAYMENT_GATEWAYS = {
+    "sslcommerz": {
+        "CLASS": "payments.gateways.sslcommerz.SSLCommerz",
+        "STORE_ID": os.environ.get("GEODB_SSLCOMMERZ_STORE_ID", "bscicdemo"),
+        "STORE_PASSWORD": os.environ.get("GEODB_SSLCOMMERZ_STORE_PASSWORD", "bscicdemo@ssl"),
+        "BASE_URL": os.environ.get("GEODB_SSLCOMMERZ_BASE_URL", f"http://127.0.0.1:{PAYMENT_SANDBOX_PORT}/"),
+        # Every call has a timeout; TLS is always verified (a CA bundle file may be given, never "off").
+        "TIMEOUT": float(os.environ.get("GEODB_SSLCOMMERZ_TIMEOUT_SECONDS", 10)),
+        "CA_BUNDLE": os.environ.get("GEODB_SSLCOMMERZ_CA_BUNDLE", ""),
+    }
+}
+# The gateway must reach our IPN listener: the site's public address (GEODB_SITE_URL) when set, else the
+# address the applicant's browser used.
+PAYMENT_SITE_URL = os.environ.get("GEODB_PAYMENT_SITE_URL", REGISTRATION_SITE_URL).rstrip("/")
+# ⚠ How long a payment page may be used (SSLCommerz's own session lifetime is not published), and how long
+# after it began reconciliation asks the gateway about an attempt still without a word (N). The
+# reconciliation task runs every PAYMENT_RECONCILE_EVERY_MINUTES in the task worker.
+PAYMENT_SESSION_MINUTES = int(os.environ.get("GEODB_PAYMENT_SESSION_MINUTES", 30))
+PAYMENT_RECONCILE_AFTER_MINUTES = int(os.environ.get("GEODB_PAYMENT_RECONCILE_AFTER_MINUTES", 10))
+PAYMENT_RECONCILE_EVERY_MINUTES = int(os.environ.get("GEODB_PAYMENT_RECONCILE_EVERY_MINUTES", 5))
+# SSLCommerz asks for the payer's e-mail; an applicant who gave none is sent as this.
+PAYMENT_CUSTOMER_EMAIL_FALLBACK = os.environ.get("GEODB_PAYMENT_EMAIL_FALLBACK", "no-email@bscic.gov.bd")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    # pyogrio logs a line per GeoPackage chunk written by the exports.
-    "loggers": {"pyogrio": {"level": "WARNING"}},
+    # pyogrio logs a line per GeoPackage chunk written by the exports; httpx and httpcore log every URL
+    # they fetch, and the payment gateway's validation API takes the store password in its query string.
+    "loggers": {name: {"level": "WARNING"} for name in ("pyogrio", "httpx", "httpcore")},
 }

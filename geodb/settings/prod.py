@@ -58,3 +58,22 @@ if SMS_BACKEND == "sms.backends.file.FileBackend" and not _flag("GEODB_SMS_ALLOW
 # print applicants' addresses and messages into the server's log.
 if not EMAIL_HOST and "GEODB_EMAIL_BACKEND" not in os.environ:  # noqa: F405
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+# Online payment: no default store here (none set: online payment is off, the office and A-Challan remain),
+# live SSLCommerz by default, and never our local sandbox gateway, nor any gateway over plain HTTP, unless
+# GEODB_PAYMENTS_ALLOW_LOCAL_SANDBOX=1 says this is a local trial (scripts/serve_prod.sh, the tests).
+_sslcommerz = PAYMENT_GATEWAYS["sslcommerz"]  # noqa: F405
+_sslcommerz["STORE_ID"] = os.environ.get("GEODB_SSLCOMMERZ_STORE_ID", "")
+_sslcommerz["STORE_PASSWORD"] = os.environ.get("GEODB_SSLCOMMERZ_STORE_PASSWORD", "")
+_sslcommerz["BASE_URL"] = os.environ.get("GEODB_SSLCOMMERZ_BASE_URL", "https://securepay.sslcommerz.com/")
+if not _flag("GEODB_PAYMENTS_ALLOW_LOCAL_SANDBOX", False):
+    from urllib.parse import urlsplit
+
+    _gateway_url = urlsplit(_sslcommerz["BASE_URL"])
+    if _gateway_url.scheme != "https" or _gateway_url.hostname in ("127.0.0.1", "localhost", "::1"):
+        raise RuntimeError(
+            f"GEODB_SSLCOMMERZ_BASE_URL={_sslcommerz['BASE_URL']!r}: production talks to SSLCommerz over "
+            "HTTPS (https://securepay.sslcommerz.com/ live, https://sandbox.sslcommerz.com/ its sandbox), "
+            "never to the local sandbox gateway (GEODB_PAYMENTS_ALLOW_LOCAL_SANDBOX=1 only for a local "
+            "trial)."
+        )

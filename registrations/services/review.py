@@ -392,7 +392,7 @@ def application_record_payment(
     expected_state: str | None = None,
 ) -> Application:
     """An officer of the office records the fee paid at the office or by A-Challan, with the receipt."""
-    if method not in Payment.Method.values:
+    if method not in Payment.RECORDED_METHODS:
         raise InvalidPaymentMethod(method)
     receipt_no = (receipt_no or "").strip()
     if not receipt_no:

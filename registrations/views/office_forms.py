@@ -124,7 +124,9 @@ class InspectionForm(ActionForm):
 
 
 class PaymentForm(ActionForm):
-    method = forms.ChoiceField(label=_("How it was paid"), choices=Payment.Method.choices)
+    method = forms.ChoiceField(
+        label=_("How it was paid"), choices=[(m.value, m.label) for m in Payment.RECORDED_METHODS]
+    )
     receipt_no = forms.CharField(label=_("Receipt or challan number"), max_length=60)
     paid_on = forms.DateField(
         label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
