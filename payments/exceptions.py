@@ -37,9 +37,13 @@ class PaymentBeingChecked(PaymentError):
 class GatewayUnavailable(PaymentError):
     code = "gateway_unavailable"
     message_en = (
-        "The payment gateway cannot be reached just now. No money was taken. Try again in a few minutes."
+        "The payment gateway cannot be reached just now. No money was taken, and your application is as it "
+        "was. Try again in a few minutes, or pay at the office or by A-Challan."
     )
-    message_bn = "পেমেন্ট গেটওয়েতে এখন যোগাযোগ করা যাচ্ছে না। কোনো টাকা কাটা হয়নি। কয়েক মিনিট পরে আবার চেষ্টা করুন।"
+    message_bn = (
+        "পেমেন্ট গেটওয়েতে এখন যোগাযোগ করা যাচ্ছে না। কোনো টাকা কাটা হয়নি, আপনার আবেদন যেমন ছিল তেমনই আছে। "
+        "কয়েক মিনিট পরে আবার চেষ্টা করুন, অথবা অফিসে বা এ-চালানে ফি দিন।"
+    )
 
 
 class GatewayRefused(PaymentError):
@@ -76,3 +80,9 @@ class RefundReasonRequired(PaymentError):
     code = "refund_reason_required"
     message_en = "Say why the money is refunded, and give the refund's reference."
     message_bn = "টাকা কেন ফেরত দেওয়া হচ্ছে তা লিখুন, এবং ফেরতের রেফারেন্স দিন।"
+
+
+class DecisionRequired(PaymentError):
+    code = "decision_required"
+    message_en = "Choose whether to count the payment or decline it."
+    message_bn = "পেমেন্টটি গণ্য করবেন, নাকি নাকচ করবেন, তা বেছে নিন।"

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from registrations.exceptions import ApplicationNotFound, MoveNotPossible, in_bangla
@@ -150,11 +151,13 @@ def notification_receive(*, form: dict, gateway_name: str | None = None) -> str:
     try:
         # A payment said to be valid is asked of the validation API by its val_id; any other word (failed,
         # cancelled) is checked against what the gateway has for the transaction.
-        verdict = gw.validate(note) if note.status in ("VALID", "VALIDATED") else gw.look_up(attempt.tran_id)
+        verdict = gw.validate(note) if note.claim == Verdict.PAID else gw.look_up(attempt.tran_id)
     except GatewayError as error:
         _not_reached(attempt, error, kind=GatewayEvent.Kind.IPN)
         raise GatewayUnavailable() from error
-    return attempt_settle(attempt_id=attempt.pk, verdict=verdict, kind=GatewayEvent.Kind.IPN)
+    return attempt_settle(
+        attempt_id=attempt.pk, verdict=verdict, kind=GatewayEvent.Kind.IPN, claim=note.claim
+    )
 
 
 def _not_reached(attempt: Attempt, error: Exception, *, kind: str) -> None:
@@ -174,31 +177,35 @@ def _mismatches(attempt: Attempt, verdict: Verdict) -> list[str]:
     return found
 
 
-def attempt_settle(*, attempt_id: int, verdict: Verdict, kind: str) -> str:
+def attempt_settle(*, attempt_id: int, verdict: Verdict, kind: str, claim: str = "", now=None) -> str:
     """Apply what the gateway's API says of the attempt, under the attempt's row lock. Returns the outcome:
     paid, held, mismatch, not_counted, failed, cancelled, expired, or one of the *_ignored / nothing_yet
-    outcomes that change nothing."""
+    outcomes that change nothing. ``claim``: what the notification that led here said (a Verdict outcome),
+    only for the log: a failure claimed for money already counted is a late failure, not a duplicate.
+    ``now``: the clock expiry is judged by (reconciliation's own)."""
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
-        outcome = _settle_locked(attempt, verdict)
+        outcome = _settle_locked(attempt, verdict, claim, now or timezone.now())
         attempt.checks += 1
         attempt.last_error = ""
         attempt.save()
-        _event(attempt, kind, outcome, verdict.fields)
+        if outcome != "still_expired":  # asked again after its expiry, and still nothing: nothing to log
+            _event(attempt, kind, outcome, verdict.fields)
     noteworthy = outcome.endswith("_ignored") or outcome in ("mismatch", "not_counted")
-    logger.log(
-        logging.WARNING if noteworthy else logging.INFO, "Payment %s (%s): %s", attempt.tran_id, kind, outcome
-    )
+    level = logging.WARNING if noteworthy else logging.DEBUG if outcome == "still_expired" else logging.INFO
+    logger.log(level, "Payment %s (%s): %s", attempt.tran_id, kind, outcome)
     return outcome
 
 
-def _settle_locked(attempt: Attempt, verdict: Verdict) -> str:
+def _settle_locked(attempt: Attempt, verdict: Verdict, claim: str, clock) -> str:
     now = timezone.now()
+    failure_claimed = claim in (Verdict.FAILED, Verdict.CANCELLED)
     if verdict.outcome == Verdict.PAID:
         if verdict.tran_id != attempt.tran_id:
             return "other_transaction_ignored"  # a validation of some other payment, replayed at this one
         if attempt.has_money:
-            return "duplicate_ignored"
+            # A FAILED notification is checked against the transaction, which the gateway says was paid.
+            return "late_failure_ignored" if failure_claimed else "duplicate_ignored"
         attempt.val_id = verdict.val_id
         attempt.gateway_amount = verdict.amount
         attempt.bank_tran_id = verdict.bank_tran_id
@@ -217,8 +224,12 @@ def _settle_locked(attempt: Attempt, verdict: Verdict) -> str:
         # A late FAILED or CANCELLED after the money was validated: the money stands.
         failure = verdict.outcome in (Verdict.FAILED, Verdict.CANCELLED)
         return "late_failure_ignored" if failure else "no_change"
-    if now >= attempt.expires_at:
-        # The gateway's page cannot be used any more, and it has no payment: the attempt is over.
+    if clock >= attempt.expires_at:
+        # Our page lifetime is over, and the gateway has no payment: the applicant may start again. (The
+        # gateway's own lifetime is not known: reconciliation still asks for a while, and a payment found
+        # then counts.)
+        if attempt.state == Attempt.State.EXPIRED:
+            return "still_expired"
         attempt.state = Attempt.State.EXPIRED
         return "expired"
     if verdict.outcome == Verdict.FAILED:
@@ -273,8 +284,13 @@ def attempts_reconcile(*, now=None, limit: int = 1000) -> Counter:
     gateway that cannot be reached (counted as gateway_error; asked again next run)."""
     now = now or timezone.now()
     due = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
+    # Expired by our clock, but the gateway's page may have outlived it: money taken then is found too.
+    expired_since = now - timedelta(hours=settings.PAYMENT_RECONCILE_EXPIRED_HOURS)
     pending = (
-        Attempt.objects.filter(state__in=Attempt.UNSETTLED_STATES, created__lte=due)
+        Attempt.objects.filter(
+            Q(state__in=Attempt.UNSETTLED_STATES, created__lte=due)
+            | Q(state=Attempt.State.EXPIRED, expires_at__gte=expired_since)
+        )
         .order_by("created")
         .values_list("pk", "gateway", "tran_id")[:limit]
     )
@@ -286,7 +302,8 @@ def attempts_reconcile(*, now=None, limit: int = 1000) -> Counter:
             _not_reached(Attempt.objects.get(pk=pk), error, kind=GatewayEvent.Kind.RECONCILE)
             outcomes["gateway_error"] += 1
             continue
-        outcomes[attempt_settle(attempt_id=pk, verdict=verdict, kind=GatewayEvent.Kind.RECONCILE)] += 1
+        outcome = attempt_settle(attempt_id=pk, verdict=verdict, kind=GatewayEvent.Kind.RECONCILE, now=now)
+        outcomes[outcome] += 1
     return outcomes
 
 

@@ -3,11 +3,14 @@ browser's return from it, and the approving officer's decisions. Each parses, ca
 
 import logging
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,15 +18,21 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.exceptions import RegistrationError
-from registrations.models import Applicant
+from registrations.models import Applicant, State
 from registrations.workflow import officer_of
 
 from . import services
+from .exceptions import DecisionRequired
 from .gateways import gateway
 from .models import Attempt, GatewayEvent
+from .templatetags.payments_tags import attempt_status, reconcile_minutes
 
 logger = logging.getLogger(__name__)
-PAY_AGAIN_STATES = (Attempt.State.FAILED, Attempt.State.CANCELLED, Attempt.State.EXPIRED)
+
+# The status page looks again every few seconds while the gateway's word is awaited; once the attempt is
+# "unconfirmed" (payments_tags.PATIENCE) it says reconciliation will settle it, and looks less often.
+REFRESH_SECONDS = 3
+SLOW_REFRESH_SECONDS = 30
 
 
 def _message(error: RegistrationError) -> str:
@@ -51,7 +60,8 @@ def _urls(request) -> dict[str, str]:
 @require_POST
 @never_cache
 def pay(request, pk: int):
-    """The applicant's "Pay online": a fresh attempt, and off to the gateway's page."""
+    """The applicant's "Pay online": a fresh attempt, and off to the gateway's page. Whatever stops it, the
+    applicant is back on their application page with the reason, and nothing they entered is lost."""
     detail = reverse("registrations:application_detail", args=[pk])
     if not request.user.is_authenticated:
         return redirect(f"{reverse('registrations:login')}?next={detail}")
@@ -73,12 +83,17 @@ def ipn(request, gateway_name: str):
     ask anyway)."""
     if gateway_name != gateway().name:
         raise Http404
+    refused_key = f"payments:ipn-refused:{get_client_ip_address(request)}"
+    if (cache.get(refused_key) or 0) >= settings.PAYMENT_IPN_FAILURES_PER_HOUR:
+        # Not the gateway's, again and again: answered without a word written, so the log cannot be flooded.
+        return JsonResponse({"outcome": "too_many_refused"}, status=429)
     try:
         outcome = services.notification_receive(form=request.POST.dict(), gateway_name=gateway_name)
-    except services.UnknownTransaction:
-        return JsonResponse({"outcome": "unknown_transaction"}, status=400)
-    except services.BadSignature:
-        return JsonResponse({"outcome": "bad_signature"}, status=400)
+    except (services.UnknownTransaction, services.BadSignature) as error:
+        cache.add(refused_key, 0, 3600)
+        cache.incr(refused_key)
+        refused = "unknown_transaction" if isinstance(error, services.UnknownTransaction) else "bad_signature"
+        return JsonResponse({"outcome": refused}, status=400)
     except RegistrationError as error:  # GatewayUnavailable
         return JsonResponse({"outcome": error.code}, status=503)
     return JsonResponse({"outcome": outcome})
@@ -96,14 +111,17 @@ def return_(request, gateway_name: str, result: str):
     attempt = Attempt.objects.filter(tran_id=tran_id).first() if tran_id else None
     if attempt is None:
         raise Http404
-    GatewayEvent.objects.create(
-        attempt=attempt, tran_id=attempt.tran_id, kind=GatewayEvent.Kind.RETURN, outcome=result
-    )
+    # Logged once per attempt and result: anyone may post here, and the log is append-only.
+    if not attempt.events.filter(kind=GatewayEvent.Kind.RETURN, outcome=result).exists():
+        GatewayEvent.objects.create(
+            attempt=attempt, tran_id=attempt.tran_id, kind=GatewayEvent.Kind.RETURN, outcome=result
+        )
     return HttpResponseRedirect(reverse("payments:attempt", args=[attempt.tran_id]), status=303)
 
 
-def attempt_for(request, tran_id: str) -> Attempt:
-    """The attempt, for its applicant or an officer of the office handling it; 404 for anyone else."""
+def attempt_for(request, tran_id: str) -> tuple[Attempt, bool]:
+    """The attempt and whether the user is its applicant; for its applicant or an officer of the office
+    handling it, 404 for anyone else."""
     attempt = (
         Attempt.objects.select_related("application__office", "application__applicant", "payment")
         .filter(tran_id=tran_id)
@@ -113,10 +131,10 @@ def attempt_for(request, tran_id: str) -> Attempt:
         raise Http404
     applicant = Applicant.objects.filter(user=request.user).first()
     if applicant is not None and applicant.pk == attempt.application.applicant_id:
-        return attempt
+        return attempt, True
     officer = officer_of(request.user)
     if officer is not None and officer.office_id == attempt.application.office_id:
-        return attempt
+        return attempt, False
     raise Http404
 
 
@@ -124,28 +142,49 @@ def attempt_for(request, tran_id: str) -> Attempt:
 def attempt_page(request, tran_id: str):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('registrations:login')}?next={request.path}")
-    attempt = attempt_for(request, tran_id)
+    attempt, own = attempt_for(request, tran_id)
+    now = timezone.now()
+    status = attempt_status(attempt, now)
+    application = attempt.application
+    money_elsewhere = (
+        application.online_payments.filter(state__in=(Attempt.State.PAID, Attempt.State.HELD))
+        .exclude(pk=attempt.pk)
+        .exists()
+    )
     return render(
         request,
         "payments/attempt.html",
         {
             "attempt": attempt,
-            "application": attempt.application,
+            "application": application,
+            "status": status,
+            "own": own,
             # Until the gateway's word is in, the page looks again by itself.
-            "refresh_seconds": 3 if attempt.state == Attempt.State.PENDING else None,
-            "can_pay_again": attempt.state in PAY_AGAIN_STATES
-            and attempt.application.state == "approved_for_payment",
+            "refresh_seconds": {"waiting": REFRESH_SECONDS, "unconfirmed": SLOW_REFRESH_SECONDS}.get(status),
+            "reconcile_minutes": reconcile_minutes(),
+            # The gateway's page is still usable: the payer who came back without paying may go back to it.
+            "gateway_page": attempt.gateway_page_url
+            if own and status == "waiting" and attempt.expires_at > now
+            else "",
+            "can_pay_again": own
+            and status in ("failed", "cancelled", "expired", "not_started")
+            and application.state == State.APPROVED_FOR_PAYMENT
+            and not money_elsewhere
+            and services.online_payment_available(),
         },
     )
 
 
 def _officer_action(request, pk: int, perform):
+    """Run an officer's decision on the attempt; back to the office's page with what came of it. 404 for
+    anyone who is not an officer of the office handling it; the wrong role is told so, and nothing changes."""
     attempt = Attempt.objects.filter(pk=pk).select_related("application").first()
-    if attempt is None or officer_of(request.user) is None:
+    officer = officer_of(request.user)
+    if attempt is None or officer is None or officer.office_id != attempt.application.office_id:
         raise Http404
     back = reverse("registrations:office_application", args=[attempt.application_id]) + "#online-payments"
     try:
-        perform(attempt)
+        messages.success(request, perform(attempt))
     except RegistrationError as error:
         if error.code == "not_found":
             raise Http404 from None
@@ -157,14 +196,24 @@ def _officer_action(request, pk: int, perform):
 @never_cache
 def decide(request, pk: int):
     """The approving officer counts or declines a payment the gateway flagged as risky."""
-    accept = request.POST.get("decision") == "accept"
 
-    def perform(attempt):
-        services.attempt_decide(
+    def perform(attempt) -> str:
+        decision = request.POST.get("decision")
+        if decision not in ("accept", "decline"):
+            raise DecisionRequired()
+        accept = decision == "accept"
+        done = services.attempt_decide(
             attempt_id=attempt.pk, user=request.user, accept=accept, note=request.POST.get("note", "")[:500]
         )
-        done = _("Payment counted.") if accept else _("Payment declined: a refund is due.")
-        messages.success(request, done)
+        if done.state == Attempt.State.PAID:
+            return _("Payment %(tran_id)s counted: the application is paid.") % {"tran_id": done.tran_id}
+        if accept:
+            # Counted too late: the fee had been paid another way, or the application closed meanwhile.
+            return _("Payment %(tran_id)s could not be counted (%(problem)s): a refund is due.") % {
+                "tran_id": done.tran_id,
+                "problem": done.get_problem_display(),
+            }
+        return _("Payment %(tran_id)s declined: a refund is due.") % {"tran_id": done.tran_id}
 
     return _officer_action(request, pk, perform)
 
@@ -174,13 +223,13 @@ def decide(request, pk: int):
 def refund(request, pk: int):
     """The approving officer records a refund made by the gateway's panel or the bank, with why."""
 
-    def perform(attempt):
-        services.attempt_refund(
+    def perform(attempt) -> str:
+        done = services.attempt_refund(
             attempt_id=attempt.pk,
             user=request.user,
             reason=request.POST.get("reason", ""),
             reference=request.POST.get("reference", ""),
         )
-        messages.success(request, _("Refund recorded."))
+        return _("Refund of payment %(tran_id)s recorded.") % {"tran_id": done.tran_id}
 
     return _officer_action(request, pk, perform)

@@ -52,9 +52,10 @@ MAIL_TEXTS = {
     "approve_for_payment": (
         "ফি প্রদানের জন্য অনুমোদিত",
         "Approved for payment",
-        "আবেদন {T} ফি প্রদানের জন্য অনুমোদিত হয়েছে। নিবন্ধন ফি {amount_bn} টাকা বিসিক অফিসে বা এ-চালানে জমা দিন।",
-        "Application {T} has been approved for payment. Pay the registration fee of BDT {amount} at the "
-        "BSCIC office or by A-Challan.",
+        "আবেদন {T} ফি প্রদানের জন্য অনুমোদিত হয়েছে। নিবন্ধন ফি {amount_bn} টাকা আবেদনের পাতা থেকে অনলাইনে, "
+        "বিসিক অফিসে বা এ-চালানে জমা দিন।",
+        "Application {T} has been approved for payment. Pay the registration fee of BDT {amount} online from "
+        "your application's page, at the BSCIC office or by A-Challan.",
     ),
     "record_payment": (
         "ফি পাওয়া গেছে",

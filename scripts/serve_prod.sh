@@ -26,6 +26,18 @@ export GEODB_SECURE_SSL_REDIRECT=0 GEODB_HSTS_SECONDS=0 GEODB_NUM_PROXIES=1
 # A local trial: SMS go to the file backend's outbox (var/sms/outbox.jsonl) unless a gateway is configured.
 export GEODB_SMS_ALLOW_FILE="${GEODB_SMS_ALLOW_FILE:-1}"
 export GEODB_WEB_BIND="unix:$run/gunicorn.sock"
+# Online payment: unless a gateway is configured, our local sandbox gateway on port+1, which production
+# settings accept only when told this is a local trial.
+pids=()
+if [ -z "${GEODB_SSLCOMMERZ_BASE_URL:-}" ]; then
+    gateway_port="${GEODB_PAYMENT_SANDBOX_PORT:-$((port + 1))}"
+    export GEODB_SSLCOMMERZ_BASE_URL="http://127.0.0.1:$gateway_port/" GEODB_PAYMENTS_ALLOW_LOCAL_SANDBOX=1
+    export GEODB_SSLCOMMERZ_STORE_ID="${GEODB_SSLCOMMERZ_STORE_ID:-bscicdemo}"
+    export GEODB_SSLCOMMERZ_STORE_PASSWORD="${GEODB_SSLCOMMERZ_STORE_PASSWORD:-bscicdemo@ssl}"
+    "$py" -m payments.sandbox --port "$gateway_port" --store-id "$GEODB_SSLCOMMERZ_STORE_ID" \
+        --store-passwd "$GEODB_SSLCOMMERZ_STORE_PASSWORD" --quiet >>"$run/logs/sandbox-gateway.log" 2>&1 &
+    pids+=($!)
+fi
 
 "$py" manage.py migrate --noinput -v 0
 "$py" manage.py collectstatic --noinput -v 0
@@ -65,7 +77,6 @@ http {
 CONF
 nginx -t -q -p "$run/nginx" -c "$run/nginx/nginx.conf" -e "$run/logs/nginx-error.log"
 
-pids=()
 stop() {
     trap - EXIT INT TERM
     [ -s "$run/nginx/nginx.pid" ] && nginx -s quit -p "$run/nginx" -c "$run/nginx/nginx.conf" -e "$run/logs/nginx-error.log" 2>/dev/null || true
@@ -77,7 +88,8 @@ trap 'exit 0' INT TERM
 
 .venv/bin/gunicorn --config deploy/gunicorn.conf.py --pid "$run/gunicorn.pid" \
     >>"$run/logs/gunicorn.log" 2>&1 &
-pids+=($!)
+web=$!
+pids+=("$web")
 # The worker as systemd runs it: restarted when it exits (a lost database connection ends it); its stable
 # id lets the next one take back an import the last one was killed in.
 (
@@ -99,4 +111,4 @@ done
 curl -fsS -o /dev/null "http://127.0.0.1:$port/api/v1/divisions/?geometry=false" \
     || { echo "The stack did not answer; see $run/logs/" >&2; exit 1; }
 echo "Serving http://127.0.0.1:$port/ (nginx → gunicorn, geodb.settings.prod; logs in $run/logs/; Ctrl-C stops)"
-wait "${pids[0]}"
+wait "$web"

@@ -6,10 +6,11 @@ set -euo pipefail
 
 # Extra packages may be named on the command line: `make test` adds chromium and a Bangla font (without
 # one, screenshots show boxes for Bangla text).
-packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin python3-venv "$@")
+# Pango: WeasyPrint's text layout, for the PDF receipts (and their Bangla shaping).
+packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin python3-venv libpango-1.0-0 libpangoft2-1.0-0 "$@")
 if [ -n "${DATABASE_URL:-}" ]; then
     # An external PostGIS: only the client libraries GeoDjango loads (GDAL pulls GEOS and PROJ).
-    packages=(gdal-bin python3-venv "$@")
+    packages=(gdal-bin python3-venv libpango-1.0-0 libpangoft2-1.0-0 "$@")
 fi
 
 missing=()

@@ -54,6 +54,10 @@ def main(argv: list[str]) -> None:
     requeued = requeue_interrupted(args.worker_id)
     if requeued:
         print(f"Requeued {requeued} task(s) left running by a previous worker {args.worker_id}", flush=True)
+    # Online payments' reconciliation runs in the worker every few minutes: make sure a run is queued.
+    from payments.tasks import reconcile_schedule
+
+    reconcile_schedule()
     call_command("db_worker", f"--worker-id={args.worker_id}", "--no-reload", *db_worker_args)
 
 

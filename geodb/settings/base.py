@@ -432,6 +432,12 @@ PAYMENT_SITE_URL = os.environ.get("GEODB_PAYMENT_SITE_URL", REGISTRATION_SITE_UR
 PAYMENT_SESSION_MINUTES = int(os.environ.get("GEODB_PAYMENT_SESSION_MINUTES", 30))
 PAYMENT_RECONCILE_AFTER_MINUTES = int(os.environ.get("GEODB_PAYMENT_RECONCILE_AFTER_MINUTES", 10))
 PAYMENT_RECONCILE_EVERY_MINUTES = int(os.environ.get("GEODB_PAYMENT_RECONCILE_EVERY_MINUTES", 5))
+# An attempt past its page lifetime by our clock is still asked about for this long: the gateway's page may
+# have outlived ours, and money taken on it is counted when found.
+PAYMENT_RECONCILE_EXPIRED_HOURS = int(os.environ.get("GEODB_PAYMENT_RECONCILE_EXPIRED_HOURS", 24))
+# Notifications that are not the gateway's (unknown transaction, bad signature) from one address: beyond this
+# many in an hour, that address gets a 429 and nothing is written (the event log cannot be flooded).
+PAYMENT_IPN_FAILURES_PER_HOUR = int(os.environ.get("GEODB_PAYMENT_IPN_FAILURES_PER_HOUR", 100))
 # SSLCommerz asks for the payer's e-mail; an applicant who gave none is sent as this.
 PAYMENT_CUSTOMER_EMAIL_FALLBACK = os.environ.get("GEODB_PAYMENT_EMAIL_FALLBACK", "no-email@bscic.gov.bd")
 

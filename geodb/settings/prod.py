@@ -66,11 +66,27 @@ _sslcommerz = PAYMENT_GATEWAYS["sslcommerz"]  # noqa: F405
 _sslcommerz["STORE_ID"] = os.environ.get("GEODB_SSLCOMMERZ_STORE_ID", "")
 _sslcommerz["STORE_PASSWORD"] = os.environ.get("GEODB_SSLCOMMERZ_STORE_PASSWORD", "")
 _sslcommerz["BASE_URL"] = os.environ.get("GEODB_SSLCOMMERZ_BASE_URL", "https://securepay.sslcommerz.com/")
+
+
+def _local_host(host: str) -> bool:
+    import ipaddress
+
+    host = (host or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    address = getattr(address, "ipv4_mapped", None) or address
+    return address.is_loopback or address.is_unspecified
+
+
 if not _flag("GEODB_PAYMENTS_ALLOW_LOCAL_SANDBOX", False):
     from urllib.parse import urlsplit
 
     _gateway_url = urlsplit(_sslcommerz["BASE_URL"])
-    if _gateway_url.scheme != "https" or _gateway_url.hostname in ("127.0.0.1", "localhost", "::1"):
+    if _gateway_url.scheme != "https" or _local_host(_gateway_url.hostname):
         raise RuntimeError(
             f"GEODB_SSLCOMMERZ_BASE_URL={_sslcommerz['BASE_URL']!r}: production talks to SSLCommerz over "
             "HTTPS (https://securepay.sslcommerz.com/ live, https://sandbox.sslcommerz.com/ its sandbox), "

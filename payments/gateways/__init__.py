@@ -53,8 +53,11 @@ class Notification:
 
     tran_id: str
     val_id: str
-    status: str
+    status: str  # as the gateway words it
     signature_ok: bool
+    # What it claims, as a Verdict outcome (PAID, FAILED, CANCELLED; INVALID for anything else): a claim,
+    # which decides only what the gateway's API is asked, and how a claim of failure is logged.
+    claim: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ the validation API's answer.
 
 import hashlib
 import hmac
+import logging
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from urllib.parse import urljoin
@@ -52,6 +54,24 @@ STATUS = {
 }
 
 
+# The validation and query APIs take the store password in the query string (SSLCommerz's protocol), and httpx
+# logs every URL it fetches (at INFO): settings keep httpx at WARNING, and this hides it whatever the level.
+PASSWORD_IN_QUERY = re.compile(r"(store_passwd=)[^&\s\"']*")
+
+
+class _PasswordHidden(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "store_passwd=" in message:
+            record.msg, record.args = PASSWORD_IN_QUERY.sub(r"\1***", message), ()
+        return True
+
+
+_httpx_logger = logging.getLogger("httpx")
+if not any(isinstance(f, _PasswordHidden) for f in _httpx_logger.filters):
+    _httpx_logger.addFilter(_PasswordHidden())
+
+
 @cache
 def _client(timeout: float, verify) -> httpx.Client:
     # One pool of connections per process (httpx.Client is thread-safe): each gateway call need not
@@ -91,13 +111,22 @@ class SSLCommerz(Gateway):
         self.base_url = base_url.rstrip("/") + "/"
         self._http = _client(float(timeout), ca_bundle or True)
 
+    def _failure(self, what: str, error: Exception) -> GatewayError:
+        # Never the URL (httpx puts it in an HTTPStatusError's message): it holds the store password. This
+        # message is logged and kept in the attempt's last_error and the event log.
+        if isinstance(error, httpx.HTTPStatusError):
+            text = f"HTTP {error.response.status_code}"
+        else:
+            text = PASSWORD_IN_QUERY.sub(r"\1***", str(error)).replace(self._password, "***")
+        return GatewayError(f"{what}: {type(error).__name__}: {text}"[:300])
+
     def _get_json(self, path: str, params: dict) -> dict:
         try:
             response = self._http.get(urljoin(self.base_url, path), params=params)
             response.raise_for_status()
             answer = response.json()
         except (httpx.HTTPError, ValueError) as error:
-            raise GatewayError(f"{path}: {type(error).__name__}: {error}") from error
+            raise self._failure(path, error) from error
         if not isinstance(answer, dict):
             raise GatewayError(f"{path}: the answer is not an object")
         return answer
@@ -130,7 +159,7 @@ class SSLCommerz(Gateway):
             response.raise_for_status()
             answer = response.json()
         except (httpx.HTTPError, ValueError) as error:
-            raise GatewayError(f"session: {type(error).__name__}: {error}") from error
+            raise self._failure("session", error) from error
         if not isinstance(answer, dict) or answer.get("status") != "SUCCESS":
             reason = answer.get("failedreason") if isinstance(answer, dict) else None
             raise SessionRefused(reason or "the gateway refused the session")
@@ -155,6 +184,7 @@ class SSLCommerz(Gateway):
             val_id=str(form.get("val_id") or ""),
             status=str(form.get("status") or ""),
             signature_ok=ok,
+            claim=STATUS.get(str(form.get("status") or ""), Verdict.INVALID),
         )
 
     def validate(self, notification: Notification) -> Verdict:

@@ -397,7 +397,9 @@ class Gateway:
     ) -> None:
         """POST once; once more after ipn_retry_delay on a connection error or an HTTP 5xx."""
         for attempt in (1, 2):
+            started = time.perf_counter()
             status, error = self._post_form(url, fields)
+            elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
             with self._lock:
                 session.ipn_attempts.append(
                     {
@@ -409,6 +411,7 @@ class Gateway:
                         "http_status": status,
                         "error": error,
                         "sent_at": dhaka_now(),
+                        "elapsed_ms": elapsed_ms,  # the POST until its answer was read (payments_bench)
                     }
                 )
             outcome = f"HTTP {status}" if status is not None else f"error {error}"

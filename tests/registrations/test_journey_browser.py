@@ -2,7 +2,8 @@
 
 Sign-up with the code read from the test SMS backend; the form over two sessions with the draft kept; the
 documents and the submission; a shortfall raised by the extension officer and corrected by the applicant;
-the inspection; approval for payment and the fee recorded at the office; registration. Then the enterprise
+the inspection; approval for payment, and the fee paid online by the applicant on the SSLCommerz sandbox's
+page (the IPN settles it; the SMS; the money receipt downloaded as PDF); registration. Then the enterprise
 is in /api/v1/enterprises/ and drawn in its vector tile. Screenshots: tests/artifacts/journey_*.png.
 """
 
@@ -16,10 +17,12 @@ from django.test import Client
 from PIL import Image
 from playwright.sync_api import expect
 
+from payments.models import GatewayEvent
 from registrations.models import Application, State
 from tests.browser import ARTIFACTS, chromium
 
 from .conftest import PASSWORD
+from .journey_payment import _sandbox_gateway, download_the_receipt, pay_on_the_sandbox  # noqa: F401
 from .test_register import drawn_ids, tile_url
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "bn-BD"}
@@ -68,12 +71,16 @@ class Phone:
         self.context = browser.new_context(**PHONE)
         self.page = self.context.new_page()
         self.problems: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on(
             "response",
             lambda r: r.status >= 500 and self.problems.append(f"{r.status} {r.url}"),
         )
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console: {message.text} ({message.location.get('url')})")
 
     def go(self, path: str):
         self.page.goto(self.base_url + path)
@@ -123,7 +130,7 @@ def act(phone: Phone, application: Application, action: str, **fields):
 
 
 def test_the_whole_journey_on_a_phone_in_bangla(
-    live_server, browser, offices, extension_officer, approving_officer, outbox, tmp_path
+    live_server, browser, offices, extension_officer, approving_officer, outbox, sandbox_gateway, tmp_path
 ):
     files = scans(tmp_path)
     dhaka = offices["26"].district
@@ -274,21 +281,26 @@ def test_the_whole_journey_on_a_phone_in_bangla(
     assert application.state == State.RECOMMENDED
     officer.close()
 
-    # 7. Approval for payment; the fee paid at the office; 8. registration.
+    # 7. Approval for payment; the applicant pays online, on the gateway's page; 8. registration.
     approver = Phone(browser, live_server.url, "approving officer")
     log_in(approver, approving_officer.user.username)
     act(approver, application, "approve_for_payment")
     application.refresh_from_db()
     assert application.state == State.APPROVED_FOR_PAYMENT and application.fee_total > 0
-    act(
-        approver,
-        application,
-        "record_payment",
-        method="office",
-        receipt_no="DHK-2026-0042",
-        paid_on=application.submitted_at.date().isoformat(),
-        amount=str(application.fee_total),
-    )
+    tran_id = pay_on_the_sandbox(applicant, application, sandbox_gateway)
+    application.refresh_from_db()
+    assert application.state == State.PAID
+    (payment,) = application.payments.all()
+    assert (payment.method, payment.receipt_no, payment.amount) == ("online", tran_id, application.fee_total)
+    # The gateway's IPN, checked with its validation API, counted the money; the browser's return did not.
+    (ipn,) = sandbox_gateway.transaction(tran_id)["ipn_attempts"]
+    assert ipn["http_status"] == 200, ipn
+    events = GatewayEvent.objects.filter(tran_id=tran_id).values_list("kind", "outcome")
+    assert ("ipn", "paid") in events and ("return", "success") in events, list(events)
+    paid_sms = [m for m in messages_to(outbox, APPLICANT_PHONE) if "অনলাইনে পাওয়া গেছে" in m]
+    assert paid_sms and application.tracking_no in paid_sms[-1], messages_to(outbox, APPLICANT_PHONE)
+    for receipt in download_the_receipt(applicant, tran_id, tmp_path):
+        assert receipt.startswith(b"%PDF") and len(receipt) > 2000, receipt[:200]
     act(approver, application, "register")
     approver.shot("registered")
     application.refresh_from_db()
