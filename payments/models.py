@@ -61,6 +61,8 @@ class Attempt(models.Model):
     risk_level = models.PositiveSmallIntegerField(null=True, blank=True)
     risk_title = models.CharField(max_length=100, blank=True)
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    # When the payer paid, as the gateway says (its tran_date, Dhaka time); settled_at when it gives none.
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     # How often the gateway was asked about it, and what went wrong the last time it could not be.
     checks = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
@@ -71,6 +73,8 @@ class Attempt(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The approving officer's note on a held payment (what they checked): for the office, not the applicant.
+    decision_note = models.TextField(_("decision note"), blank=True)
     refunded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -36,6 +36,7 @@ from .exceptions import (
 )
 from .gateways import GatewayError, Invoice, SessionRefused, Verdict, gateway
 from .models import Attempt, GatewayEvent
+from .notifications import tell_applicant
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +186,10 @@ def attempt_settle(*, attempt_id: int, verdict: Verdict, kind: str, claim: str =
     ``now``: the clock expiry is judged by (reconciliation's own)."""
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
+        before = attempt.state
         outcome = _settle_locked(attempt, verdict, claim, now or timezone.now())
+        if attempt.state != before and attempt.state in (Attempt.State.HELD, Attempt.State.REFUND_DUE):
+            tell_applicant(attempt, "held" if attempt.state == Attempt.State.HELD else "refund_due")
         attempt.checks += 1
         attempt.last_error = ""
         attempt.save()
@@ -213,6 +217,7 @@ def _settle_locked(attempt: Attempt, verdict: Verdict, claim: str, clock) -> str
         attempt.risk_level = verdict.risk_level
         attempt.risk_title = verdict.risk_title
         attempt.settled_at = now
+        attempt.paid_at = verdict.paid_at or now
         if _mismatches(attempt, verdict):
             attempt.state, attempt.problem = Attempt.State.REFUND_DUE, Attempt.Problem.MISMATCH
             return "mismatch"
@@ -251,7 +256,7 @@ def _count(attempt: Attempt, *, user, note: str = "") -> str:
             method=Payment.Method.ONLINE,
             amount=attempt.amount,
             receipt_no=attempt.tran_id,
-            paid_on=timezone.localdate(attempt.settled_at),
+            paid_on=timezone.localdate(attempt.paid_at or attempt.settled_at),
             recorded_by=user,
         )
 
@@ -261,7 +266,7 @@ def _count(attempt: Attempt, *, user, note: str = "") -> str:
                 application_id=attempt.application_id,
                 action="pay_online" if user is None else "record_payment",
                 user=user,
-                note=note,
+                internal_note=note,  # what the officer checked: the office's, not the applicant's
                 apply=record,
             )
     except MoveNotPossible:
@@ -278,12 +283,15 @@ def _count(attempt: Attempt, *, user, note: str = "") -> str:
     return "paid"
 
 
-def attempts_reconcile(*, now=None, limit: int = 1000) -> Counter:
-    """Ask the gateway about every attempt still without money PAYMENT_RECONCILE_AFTER_MINUTES after it
-    began, and settle each. Returns the outcomes counted. One run leaves no money taken uncounted, but for a
-    gateway that cannot be reached (counted as gateway_error; asked again next run)."""
+def attempts_reconcile(*, now=None, older_than_minutes: int | None = None, limit: int = 1000) -> Counter:
+    """Ask the gateway about every attempt still without money PAYMENT_RECONCILE_AFTER_MINUTES (or
+    ``older_than_minutes``) after it began, and settle each. Returns the outcomes counted. One run leaves
+    no money taken uncounted, but for a gateway that cannot be reached (counted as gateway_error; asked
+    again next run)."""
     now = now or timezone.now()
-    due = now - timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
+    if older_than_minutes is None:
+        older_than_minutes = settings.PAYMENT_RECONCILE_AFTER_MINUTES
+    due = now - timedelta(minutes=older_than_minutes)
     # Expired by our clock, but the gateway's page may have outlived it: money taken then is found too.
     expired_since = now - timedelta(hours=settings.PAYMENT_RECONCILE_EXPIRED_HOURS)
     pending = (
@@ -330,6 +338,7 @@ def attempt_decide(*, attempt_id: int, user, accept: bool, note: str = "") -> At
             label = Attempt.State(attempt.state).label
             raise NotHeld(state=str(label), state_bn=in_bangla(label))
         attempt.decided_by = user
+        attempt.decision_note = (note or "").strip()[:1000]
         if accept:
             outcome = _count(attempt, user=user, note=note)
         else:
@@ -337,6 +346,8 @@ def attempt_decide(*, attempt_id: int, user, accept: bool, note: str = "") -> At
             outcome = "declined"
         attempt.save()
         _event(attempt, GatewayEvent.Kind.OFFICER, outcome, {"officer": user.pk})
+        if attempt.state == Attempt.State.REFUND_DUE:
+            tell_applicant(attempt, "refund_due")
     return attempt
 
 
@@ -360,4 +371,5 @@ def attempt_refund(*, attempt_id: int, user, reason: str, reference: str) -> Att
         attempt.refund_reference = reference[:80]
         attempt.save()
         _event(attempt, GatewayEvent.Kind.OFFICER, "refunded", {"officer": user.pk})
+        tell_applicant(attempt, "refunded")
     return attempt

@@ -7,6 +7,7 @@ up a transaction.
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -80,6 +81,7 @@ class Verdict:
     card_type: str = ""
     risk_level: int = 0
     risk_title: str = ""
+    paid_at: datetime | None = None  # when the payer paid, by the gateway's clock
     # The gateway's transaction fields as answered, for the log (never the payer's card number or details).
     fields: dict = field(default_factory=dict)
 

@@ -10,11 +10,14 @@ import hashlib
 import hmac
 import logging
 import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 import httpx
+from django.utils import timezone
 
 from . import Gateway, GatewayError, Invoice, Notification, Session, SessionRefused, Verdict
 
@@ -100,6 +103,15 @@ def _decimal(value) -> Decimal | None:
     except (InvalidOperation, TypeError, ValueError):
         return None
     return amount if amount.is_finite() else None
+
+
+def _tran_date(value) -> datetime | None:
+    # "2026-12-02 11:43:57", in Bangladesh time (⚠ SSLCommerz does not say; its panel shows Dhaka time).
+    try:
+        naive = datetime.strptime(str(value or ""), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    return timezone.make_aware(naive, ZoneInfo("Asia/Dhaka"))
 
 
 class SSLCommerz(Gateway):
@@ -253,5 +265,6 @@ class SSLCommerz(Gateway):
             card_type=str(answer.get("card_type") or "")[:60],
             risk_level=risk,
             risk_title=str(answer.get("risk_title") or "")[:100],
+            paid_at=_tran_date(answer.get("tran_date")),
             fields=self._logged(answer),
         )
