@@ -67,12 +67,12 @@ class NotHeld(PaymentError):
 class NotRefundable(PaymentError):
     code = "not_refundable"
     message_en = (
-        "A refund is recorded only for money not counted for the application, or paid for an application "
-        "withdrawn before registration. This one is '{state}'."
+        "A refund is recorded only for money not accepted as the application's fee, or paid for an "
+        "application withdrawn before registration. This one is '{state}'."
     )
     message_bn = (
-        "শুধু আবেদনে গণ্য না হওয়া টাকা, অথবা নিবন্ধনের আগে প্রত্যাহার করা আবেদনের টাকা ফেরতের হিসাব রাখা "
-        "যায়। এটির অবস্থা '{state_bn}'।"
+        "শুধু ফি হিসেবে গ্রহণ না করা টাকা, অথবা নিবন্ধনের আগে প্রত্যাহার করা আবেদনের টাকা ফেরতের হিসাব "
+        "রাখা যায়। এটির অবস্থা '{state_bn}'।"
     )
 
 
@@ -84,5 +84,11 @@ class RefundReasonRequired(PaymentError):
 
 class DecisionRequired(PaymentError):
     code = "decision_required"
-    message_en = "Choose whether to count the payment or decline it."
-    message_bn = "পেমেন্টটি গণ্য করবেন, নাকি নাকচ করবেন, তা বেছে নিন।"
+    message_en = "Choose whether to accept the payment or decline it."
+    message_bn = "পেমেন্টটি গ্রহণ করবেন, নাকি নাকচ করবেন, তা বেছে নিন।"
+
+
+class DeclineNotConfirmed(PaymentError):
+    code = "decline_not_confirmed"
+    message_en = "Nothing was declined: tick the box to confirm that the payment is declined and refunded."
+    message_bn = "কিছুই নাকচ করা হয়নি: পেমেন্টটি নাকচ করে টাকা ফেরত দিতে চাইলে নিশ্চিত করার ঘরে টিক দিন।"

@@ -41,6 +41,25 @@ _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 # The South Asian scale, largest first: a crore is 100 lakh, a lakh 100 thousand.
 _SCALE = ((10_000_000, "crore"), (100_000, "lakh"), (1_000, "thousand"), (100, "hundred"))
 
+# Bangla has a word of its own for each number from 0 to 99. Common standard spellings; a few have
+# variants in use (28 আঠাশ, 52 বাহান্ন, 88 অষ্টআশি, উন- for ঊন-).
+# fmt: off
+_BN_DECADES = (
+    "শূন্য এক দুই তিন চার পাঁচ ছয় সাত আট নয়",
+    "দশ এগারো বারো তেরো চৌদ্দ পনেরো ষোলো সতেরো আঠারো উনিশ",
+    "বিশ একুশ বাইশ তেইশ চব্বিশ পঁচিশ ছাব্বিশ সাতাশ আটাশ ঊনত্রিশ",
+    "ত্রিশ একত্রিশ বত্রিশ তেত্রিশ চৌত্রিশ পঁয়ত্রিশ ছত্রিশ সাঁইত্রিশ আটত্রিশ ঊনচল্লিশ",
+    "চল্লিশ একচল্লিশ বিয়াল্লিশ তেতাল্লিশ চুয়াল্লিশ পঁয়তাল্লিশ ছেচল্লিশ সাতচল্লিশ আটচল্লিশ ঊনপঞ্চাশ",
+    "পঞ্চাশ একান্ন বায়ান্ন তিপ্পান্ন চুয়ান্ন পঞ্চান্ন ছাপ্পান্ন সাতান্ন আটান্ন ঊনষাট",
+    "ষাট একষট্টি বাষট্টি তেষট্টি চৌষট্টি পঁয়ষট্টি ছেষট্টি সাতষট্টি আটষট্টি ঊনসত্তর",
+    "সত্তর একাত্তর বাহাত্তর তিয়াত্তর চুয়াত্তর পঁচাত্তর ছিয়াত্তর সাতাত্তর আটাত্তর ঊনআশি",
+    "আশি একাশি বিরাশি তিরাশি চুরাশি পঁচাশি ছিয়াশি সাতাশি আটাশি ঊননব্বই",
+    "নব্বই একানব্বই বিরানব্বই তিরানব্বই চুরানব্বই পঁচানব্বই ছিয়ানব্বই সাতানব্বই আটানব্বই নিরানব্বই",
+)
+# fmt: on
+_BN_0_99 = tuple(word for decade in _BN_DECADES for word in decade.split())
+_BN_SCALE = ((10_000_000, "কোটি"), (100_000, "লক্ষ"), (1_000, "হাজার"), (100, "শত"))
+
 
 def number_in_words(number: int) -> str:
     """English words for a whole number, in crore, lakh and thousand: 1,25,000 is "one lakh twenty-five
@@ -57,6 +76,31 @@ def number_in_words(number: int) -> str:
             head, rest = divmod(number, size)
             return f"{number_in_words(head)} {name}" + (f" {number_in_words(rest)}" if rest else "")
     raise AssertionError("unreachable")
+
+
+def number_in_words_bn(number: int) -> str:
+    """Bangla words for a whole number, in কোটি, লক্ষ, হাজার and শত: 1,25,000 is "এক লক্ষ পঁচিশ হাজার"."""
+    if number < 0:
+        raise ValueError("number_in_words_bn: negative number")
+    if number < 100:
+        return _BN_0_99[number]
+    for size, name in _BN_SCALE:
+        if number >= size:
+            head, rest = divmod(number, size)
+            return f"{number_in_words_bn(head)} {name}" + (f" {number_in_words_bn(rest)}" if rest else "")
+    raise AssertionError("unreachable")
+
+
+def taka_in_words_bn(amount: Decimal) -> str:
+    """172.50 → "এক শত বাহাত্তর টাকা পঞ্চাশ পয়সা মাত্র"."""
+    amount = Decimal(amount).quantize(PAISA, rounding=ROUND_HALF_UP)
+    if amount < 0:
+        raise ValueError("taka_in_words_bn: negative amount")
+    taka, paisa = divmod(int(amount * 100), 100)
+    words = f"{number_in_words_bn(taka)} টাকা"
+    if paisa:
+        words += f" {number_in_words_bn(paisa)} পয়সা"
+    return f"{words} মাত্র"
 
 
 def taka_in_words(amount: Decimal) -> str:
@@ -116,7 +160,8 @@ def receipt_context(attempt: Attempt) -> dict:
         "tran_id": attempt.tran_id,
         "bank_tran_id": attempt.bank_tran_id,
         "paid_with": attempt.card_type,
-        "paid_at": _when(attempt.settled_at),
+        # When the payer paid, by the gateway; rows settled before it was recorded have only our clock.
+        "paid_at": _when(attempt.paid_at or attempt.settled_at),
         "office": {
             "name_en": office.name_en if office else "",
             "name_bn": office.name_bn if office else "",
@@ -133,6 +178,7 @@ def receipt_context(attempt: Attempt) -> dict:
         "fee_lines": lines,
         "amount": Amount.of(attempt.amount),
         "amount_words_en": taka_in_words(attempt.amount),
+        "amount_words_bn": taka_in_words_bn(attempt.amount),
         "currency": attempt.currency,
         "issued_by": {
             "en": "Issued by the BSCIC e-Registration system; no signature needed.",

@@ -22,10 +22,15 @@ from registrations.models import Applicant, State
 from registrations.workflow import officer_of
 
 from . import services
-from .exceptions import DecisionRequired
+from .exceptions import DecisionRequired, DeclineNotConfirmed
 from .gateways import gateway
 from .models import Attempt, GatewayEvent
-from .templatetags.payments_tags import attempt_status, reconcile_minutes
+from .templatetags.payments_tags import (
+    attempt_status,
+    online_payment_in_progress,
+    reconcile_minutes,
+    reported_paid,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -145,11 +150,19 @@ def attempt_page(request, tran_id: str):
     attempt, own = attempt_for(request, tran_id)
     now = timezone.now()
     status = attempt_status(attempt, now)
+    # The gateway's page told the payer "paid": not believed as money, but never "go back and pay".
+    reported = bool(reported_paid([attempt]))
     application = attempt.application
     money_elsewhere = (
         application.online_payments.filter(state__in=(Attempt.State.PAID, Attempt.State.HELD))
         .exclude(pk=attempt.pk)
         .exists()
+    )
+    # Paying again is offered only while nothing else is paid, held or being confirmed.
+    fee_due = (
+        application.state == State.APPROVED_FOR_PAYMENT
+        and not money_elsewhere
+        and online_payment_in_progress(application) is None
     )
     return render(
         request,
@@ -158,18 +171,20 @@ def attempt_page(request, tran_id: str):
             "attempt": attempt,
             "application": application,
             "status": status,
+            "reported": reported,
             "own": own,
             # Until the gateway's word is in, the page looks again by itself.
             "refresh_seconds": {"waiting": REFRESH_SECONDS, "unconfirmed": SLOW_REFRESH_SECONDS}.get(status),
             "reconcile_minutes": reconcile_minutes(),
             # The gateway's page is still usable: the payer who came back without paying may go back to it.
             "gateway_page": attempt.gateway_page_url
-            if own and status == "waiting" and attempt.expires_at > now
+            if own and status == "waiting" and not reported and attempt.expires_at > now
             else "",
+            "fee_still_due": own and status == Attempt.State.REFUND_DUE and fee_due,
+            "online": services.online_payment_available(),
             "can_pay_again": own
-            and status in ("failed", "cancelled", "expired", "not_started")
-            and application.state == State.APPROVED_FOR_PAYMENT
-            and not money_elsewhere
+            and status in ("failed", "cancelled", "expired", "not_started", "refund_due")
+            and fee_due
             and services.online_payment_available(),
         },
     )
@@ -195,24 +210,27 @@ def _officer_action(request, pk: int, perform):
 @require_POST
 @never_cache
 def decide(request, pk: int):
-    """The approving officer counts or declines a payment the gateway flagged as risky."""
+    """The approving officer accepts or declines a payment the gateway flagged as risky."""
 
     def perform(attempt) -> str:
         decision = request.POST.get("decision")
         if decision not in ("accept", "decline"):
             raise DecisionRequired()
         accept = decision == "accept"
+        # Declining sends the payer's money back and the fee is due again: only with the box ticked.
+        if not accept and request.POST.get("confirm") != "yes":
+            raise DeclineNotConfirmed()
         done = services.attempt_decide(
             attempt_id=attempt.pk, user=request.user, accept=accept, note=request.POST.get("note", "")[:500]
         )
         if done.state == Attempt.State.PAID:
-            return _("Payment %(tran_id)s counted: the application is paid.") % {"tran_id": done.tran_id}
+            return _("Payment %(tran_id)s accepted: the fee is paid.") % {"tran_id": done.tran_id}
         if accept:
-            # Counted too late: the fee had been paid another way, or the application closed meanwhile.
-            return _("Payment %(tran_id)s could not be counted (%(problem)s): a refund is due.") % {
-                "tran_id": done.tran_id,
-                "problem": done.get_problem_display(),
-            }
+            # Accepted too late: the fee had been paid another way, or the application closed meanwhile.
+            message = _(
+                "Payment %(tran_id)s could not be accepted as the fee: a refund is due. Reason: %(problem)s."
+            )
+            return message % {"tran_id": done.tran_id, "problem": done.get_problem_display()}
         return _("Payment %(tran_id)s declined: a refund is due.") % {"tran_id": done.tran_id}
 
     return _officer_action(request, pk, perform)

@@ -108,3 +108,26 @@ def test_reconciliation_by_hand_can_ask_at_once(relayed, sandbox, awaiting_fee, 
 
     assert "paid: 1" in capsys.readouterr().out
     assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.PAID
+
+
+def test_the_office_queue_lists_payments_waiting_for_the_approving_officer(
+    relayed,  # noqa: F811
+    sandbox,
+    awaiting_fee,
+    approving_officer,
+    gazipur_officer,
+    django_capture_on_commit_callbacks,
+    client,
+):
+    attempt = _held(sandbox, awaiting_fee, django_capture_on_commit_callbacks)
+
+    client.force_login(approving_officer.user)
+    page = client.get("/office/?lang=en").content.decode()
+    assert 'id="payment-alerts"' in page and awaiting_fee.tracking_no in page
+    # Another office's queue does not show it.
+    client.force_login(gazipur_officer.user)
+    assert 'id="payment-alerts"' not in client.get("/office/?lang=en").content.decode()
+    # Once decided, it is off the list.
+    services.attempt_decide(attempt_id=attempt.pk, user=approving_officer.user, accept=True)
+    client.force_login(approving_officer.user)
+    assert 'id="payment-alerts"' not in client.get("/office/?lang=en").content.decode()

@@ -181,15 +181,139 @@ def test_pay_when_already_held_says_do_not_pay_again(awaiting_fee, sandbox):
     assert Attempt.objects.filter(application=awaiting_fee).count() == 1
 
 
-def test_refund_due_is_explained_to_the_applicant(awaiting_fee):
+# --- while an online payment is held or being confirmed: never "pay at the counter", never a second Pay
+
+
+COUNTER_BN = "ক্যাশ কাউন্টারে"  # "at the cash counter": the how-to-pay paragraph
+COUNTER_EN = "Pay the fee at the cash counter"
+
+
+def returned(attempt, result: str = "success") -> None:
+    """The payer's browser back from the gateway's page, through the real return URL (changes nothing)."""
+    url = reverse("payments:return", kwargs={"gateway_name": "sslcommerz", "result": result})
+    assert Client(enforce_csrf_checks=True).post(url, {"tran_id": attempt.tran_id}).status_code == 303
+
+
+def aged(attempt, minutes: int) -> None:
+    Attempt.objects.filter(pk=attempt.pk).update(created=timezone.now() - timedelta(minutes=minutes))
+
+
+def assert_no_second_payment_offered(page, *, english: bool) -> None:
+    assert page.status_code == 200
+    assert b'id="pay-online"' not in page.content
+    assert b'id="how-to-pay"' not in page.content
+    assert b'id="payment-in-progress"' in page.content
+    shown = text(page)
+    assert (COUNTER_EN if english else COUNTER_BN) not in shown
+    assert ("A-Challan" if english else "এ-চালান") not in shown
+    assert (
+        "Do not pay again, online or at the office." if english else "অনলাইনে বা অফিসে আবার ফি দেবেন না।"
+    ) in shown
+
+
+@pytest.mark.parametrize("lang", ["bn", "en"])
+def test_a_held_payment_leaves_no_counter_instructions_and_no_pay_button(awaiting_fee, sandbox, lang):
+    held = attempt_in(awaiting_fee, Attempt.State.HELD, problem=Attempt.Problem.RISKY, risk_title="Not Safe")
+    page = logged_in(awaiting_fee.applicant.user).get(f"{detail_url(awaiting_fee)}?lang={lang}")
+
+    assert_no_second_payment_offered(page, english=lang == "en")
+    assert b'data-status="held"' in page.content and held.tran_id in text(page)
+    assert "Not Safe" not in text(page)  # the gateway's risk words are for the office
+
+
+@pytest.mark.parametrize("minutes", [0, 20], ids=["just-back", "long-unconfirmed"])
+def test_a_pending_payment_after_a_success_return_is_being_confirmed(awaiting_fee, sandbox, minutes):
+    attempt = attempt_in(awaiting_fee, Attempt.State.PENDING)
+    returned(attempt)
+    aged(attempt, minutes)
+    client = logged_in(awaiting_fee.applicant.user)
+
+    for lang in ("bn", "en"):
+        detail = client.get(f"{detail_url(awaiting_fee)}?lang={lang}")
+        assert_no_second_payment_offered(detail, english=lang == "en")
+        assert b'id="payment-confirming"' in detail.content
+
+    status = client.get(status_url(attempt) + "?lang=en")
+    shown = text(status)
+    assert b'data-reported="success"' in status.content
+    assert "Came back without paying?" not in shown and b'id="gateway-page"' not in status.content
+    assert (
+        "The gateway's page reported this payment as made. We are waiting for the gateway to confirm" in shown
+    )
+    assert "Do not pay again." in shown
+    assert b'id="pay-again"' not in status.content
+    assert b'http-equiv="refresh"' in status.content  # it still looks again until the gateway answers
+    bangla = text(client.get(status_url(attempt) + "?lang=bn"))
+    assert "গেটওয়ের নিশ্চিতকরণের অপেক্ষায় আছি" in bangla and "টাকা না দিয়েই ফিরে এসেছেন?" not in bangla
+
+
+def test_a_failed_return_is_not_taken_for_a_payment(awaiting_fee, sandbox):
+    attempt = attempt_in(awaiting_fee, Attempt.State.PENDING)
+    returned(attempt, "fail")
+    aged(attempt, 3)
+    page = logged_in(awaiting_fee.applicant.user).get(detail_url(awaiting_fee))
+
+    # Not being confirmed: paying again is offered, with the warning "if money was taken, do not".
+    assert b'id="pay-online"' in page.content and b'id="payment-unsettled"' in page.content
+    assert b'id="how-to-pay"' in page.content and b'id="payment-in-progress"' not in page.content
+
+
+def test_a_gateway_page_opened_a_moment_ago_blocks_a_second_payment_until_patience_runs_out(
+    awaiting_fee, sandbox
+):
+    attempt = attempt_in(awaiting_fee, Attempt.State.PENDING)
+    client = logged_in(awaiting_fee.applicant.user)
+
+    fresh = client.get(detail_url(awaiting_fee) + "?lang=en")
+    assert_no_second_payment_offered(fresh, english=True)
+    assert b'id="payment-confirming"' in fresh.content
+
+    aged(attempt, 3)  # past PATIENCE, with no word from the gateway and no "success" return
+    late = client.get(detail_url(awaiting_fee) + "?lang=en")
+    assert b'id="pay-online"' in late.content and b'id="payment-unsettled"' in late.content
+    assert COUNTER_EN in text(late)
+
+
+def test_another_attempt_being_confirmed_hides_try_again_on_a_failed_one(awaiting_fee, sandbox):
+    failed = attempt_in(awaiting_fee, Attempt.State.FAILED)
+    newer = attempt_in(awaiting_fee, Attempt.State.PENDING)
+    returned(newer)
+    page = logged_in(awaiting_fee.applicant.user).get(status_url(failed))
+
+    assert b'id="pay-again"' not in page.content
+
+
+def test_refund_due_is_explained_to_the_applicant(awaiting_fee, sandbox):
     attempt_in(awaiting_fee, Attempt.State.REFUND_DUE, problem=Attempt.Problem.MISMATCH)
     page = logged_in(awaiting_fee.applicant.user).get(detail_url(awaiting_fee) + "?lang=en")
 
+    shown = text(page)
     assert (
-        "This money was not counted for the application (The gateway's figures differ from the invoice)"
-        in (text(page))
+        "This money was not accepted as the application's fee. "
+        "Reason: The gateway's figures differ from the invoice." in shown
     )
-    assert "The office will refund it to you" in text(page)
+    assert "The office will refund it to you" in shown
+    # Nothing is paid or held: the fee is still due, and may be paid again at once.
+    assert "The fee is still due: you can pay it again now, online or at the office" in shown
+    assert b'id="pay-online"' in page.content and b'id="how-to-pay"' in page.content
+
+
+def test_after_a_decline_the_applicant_is_told_the_fee_is_still_due(awaiting_fee, sandbox):
+    declined = attempt_in(
+        awaiting_fee, Attempt.State.REFUND_DUE, problem=Attempt.Problem.DECLINED, risk_title="Not Safe"
+    )
+    client = logged_in(awaiting_fee.applicant.user)
+
+    status = client.get(status_url(declined))
+    shown = text(status)
+    assert "কারণ: যাচাইয়ের অপেক্ষায় থাকা পেমেন্টটি একজন কর্মকর্তা নাকচ করেছেন।" in shown
+    assert "ফি এখনো পরিশোধ করা বাকি" in shown
+    assert b'id="pay-again"' in status.content  # the service refuses only while one is paid or held
+    detail = client.get(detail_url(declined.application))
+    assert b'id="pay-online"' in detail.content
+    # The gateway's risk words are the office's, never put before the applicant.
+    for page in (status, detail, client.get(status_url(declined) + "?lang=en")):
+        assert "Not Safe" not in text(page)
 
 
 # --- the browser's return from the gateway
@@ -286,7 +410,7 @@ def test_status_page_of_a_paid_attempt_links_the_receipt(awaiting_fee):
     english = client.get(f"{status_url(attempt)}?lang=en")
     assert english.status_code == 200
     assert reverse("payments:receipt_pdf", args=[attempt.tran_id]).encode() in english.content
-    assert "The fee has been received and counted" in text(english)
+    assert "The fee has been received and accepted" in text(english)
     assert b'http-equiv="refresh"' not in english.content
     detail = client.get(detail_url(awaiting_fee))
     assert b'id="payment-paid"' in detail.content
@@ -352,7 +476,7 @@ def test_approving_officer_counts_a_held_payment(awaiting_fee, approving_officer
     client = logged_in(approving_officer.user)
 
     missing = client.post(reverse("payments:decide", args=[held.pk]), {"note": "?"}, follow=True)
-    assert "গণ্য করবেন, নাকি নাকচ করবেন" in text(missing)
+    assert "গ্রহণ করবেন, নাকি নাকচ করবেন" in text(missing)
     held.refresh_from_db()
     assert held.state == Attempt.State.HELD
 
@@ -361,7 +485,7 @@ def test_approving_officer_counts_a_held_payment(awaiting_fee, approving_officer
         {"decision": "accept", "note": "Payer confirmed by phone"},
         follow=True,
     )
-    assert f"Payment {held.tran_id} counted" in text(response)
+    assert f"Payment {held.tran_id} accepted: the fee is paid." in text(response)
     held.refresh_from_db()
     assert held.state == Attempt.State.PAID and held.decided_by == approving_officer.user
     assert Application.objects.get(pk=awaiting_fee.pk).state == State.PAID
@@ -372,7 +496,9 @@ def test_approving_officer_declines_then_records_the_refund(awaiting_fee, approv
     client = logged_in(approving_officer.user)
     client.get(office_url(awaiting_fee) + "?lang=en")  # English from here on
 
-    declined = client.post(reverse("payments:decide", args=[held.pk]), {"decision": "decline"}, follow=True)
+    declined = client.post(
+        reverse("payments:decide", args=[held.pk]), {"decision": "decline", "confirm": "yes"}, follow=True
+    )
     assert f"Payment {held.tran_id} declined: a refund is due." in text(declined)
     assert reverse("payments:refund", args=[held.pk]).encode() in declined.content  # the refund form, now
 
@@ -393,6 +519,130 @@ def test_approving_officer_declines_then_records_the_refund(awaiting_fee, approv
     assert held.state == Attempt.State.REFUNDED and held.refund_reference == "SSLREF-7781"
     assert "SSLREF-7781" in text(done)
     assert Application.objects.get(pk=awaiting_fee.pk).state == State.APPROVED_FOR_PAYMENT
+
+
+def test_decline_without_the_confirmation_box_declines_nothing(awaiting_fee, approving_officer):
+    held = attempt_in(awaiting_fee, Attempt.State.HELD, problem=Attempt.Problem.RISKY)
+    client = logged_in(approving_officer.user)
+
+    page = client.get(office_url(awaiting_fee)).content.decode()
+    # Declining is a form of its own, whose box must be ticked; accepting's form cannot decline.
+    accept_form = re.search(r'<form[^>]*class="held-accept".*?</form>', page, re.S).group(0)
+    decline_form = re.search(r'<form[^>]*class="held-decline".*?</form>', page, re.S).group(0)
+    assert 'value="decline"' not in accept_form and 'value="accept"' in accept_form
+    assert re.search(r'<input type="checkbox" name="confirm" value="yes" required>', decline_form)
+    assert 'value="decline"' in decline_form
+
+    for unticked in ({"decision": "decline"}, {"decision": "decline", "confirm": "no"}):
+        response = client.post(reverse("payments:decide", args=[held.pk]) + "?lang=en", unticked, follow=True)
+        assert "Nothing was declined: tick the box" in text(response)
+        held.refresh_from_db()
+        assert held.state == Attempt.State.HELD and held.decided_by is None
+    assert not GatewayEvent.objects.filter(attempt=held, kind="officer").exists()
+
+
+def test_office_page_warns_of_an_online_payment_above_the_actions(
+    awaiting_fee, approving_officer, extension_officer
+):
+    held = attempt_in(awaiting_fee, Attempt.State.HELD, problem=Attempt.Problem.RISKY)
+
+    page = logged_in(extension_officer.user).get(office_url(awaiting_fee) + "?lang=en")
+    html = page.content.decode()
+    assert 'id="online-payment-warning"' in html and 'id="actions"' in html
+    assert html.index('id="online-payment-warning"') < html.index('id="actions"')  # above "record payment"
+    assert "record_payment" in html
+    warning = re.search(r'<div[^>]*id="online-payment-warning".*?</div>', html, re.S).group(0)
+    assert held.tran_id in warning and "before recording a payment at the office" in warning
+
+    Attempt.objects.filter(pk=held.pk).update(state=Attempt.State.FAILED, problem="")
+    assert (
+        b'id="online-payment-warning"'
+        not in logged_in(extension_officer.user).get(office_url(awaiting_fee)).content
+    )
+
+    pending = attempt_in(awaiting_fee, Attempt.State.PENDING)
+    aged(pending, 20)  # long unconfirmed, and no "success" return: still money perhaps on its way
+    page = logged_in(approving_officer.user).get(office_url(awaiting_fee) + "?lang=en")
+    assert b'id="online-payment-warning"' in page.content
+    assert "is being confirmed with the gateway" in text(page)
+    bangla = logged_in(approving_officer.user).get(office_url(awaiting_fee) + "?lang=bn")
+    assert "অফিসে পেমেন্ট লিপিবদ্ধ করার আগে এটি দেখে নিন" in text(bangla)
+
+
+def test_no_warning_for_a_payment_that_never_reached_the_gateway(awaiting_fee, extension_officer):
+    attempt_in(awaiting_fee, Attempt.State.PENDING, gateway_page_url="")
+    page = logged_in(extension_officer.user).get(office_url(awaiting_fee))
+    assert b'id="online-payment-warning"' not in page.content
+
+
+def test_office_box_tells_held_from_confirmed_with_the_gateways_time_paid_and_the_note(
+    awaiting_fee, approving_officer
+):
+    heard = timezone.now()
+    paid_at = heard - timedelta(hours=2, minutes=7)
+    held = attempt_in(
+        awaiting_fee,
+        Attempt.State.HELD,
+        problem=Attempt.Problem.RISKY,
+        risk_title="Not Safe",
+        settled_at=heard,
+        paid_at=paid_at,
+    )
+    other = attempt_in(
+        awaiting_fee,
+        Attempt.State.REFUND_DUE,
+        problem=Attempt.Problem.ALREADY_PAID,
+        risk_title="Safe",
+        settled_at=heard,
+        decided_by=approving_officer.user,
+        decision_note="Phoned the payer: card is theirs",
+    )
+    client = logged_in(approving_officer.user)
+    page = client.get(office_url(awaiting_fee) + "?lang=en")
+    html = page.content.decode()
+    box = {
+        a.tran_id: re.search(rf'data-tran-id="{a.tran_id}".*?</dl>', html, re.S).group(0)
+        for a in (held, other)
+    }
+
+    assert (
+        "Validated by the gateway" in box[held.tran_id]
+        and "Confirmed by the gateway" not in box[held.tran_id]
+    )
+    assert "Not Safe" in box[held.tran_id]
+    assert "Safe" not in box[other.tran_id]  # a risk title only where the problem is the risk
+    local = timezone.localtime(paid_at)
+    assert f'Time paid</dt><dd class="paid-at">{local:%-d %b %Y, %H:%M}</dd>' in box[held.tran_id]
+    assert "Phoned the payer: card is theirs" in box[other.tran_id]  # the officer's note, for the office
+    assert "The gateway flagged this payment as risky. Check with the payer" in text(page)
+    # Amounts in one format (the taka filter): the fee table too.
+    assert re.search(r'<th class="amount">Tk 172.50</th>', html)
+    assert "3450.00" not in html and ">172.50<" not in html
+
+    # The applicant sees neither the note nor the gateway's risk words.
+    applicant = logged_in(awaiting_fee.applicant.user)
+    for attempt in (held, other):
+        shown = text(applicant.get(status_url(attempt) + "?lang=en"))
+        assert "Phoned the payer" not in shown and "Safe" not in shown
+
+
+def test_office_box_links_the_receipt_of_a_paid_payment(awaiting_fee, extension_officer):
+    payment = Payment.objects.create(
+        application=awaiting_fee,
+        method=Payment.Method.ONLINE,
+        amount=awaiting_fee.fee_total,
+        receipt_no="R1",
+        paid_on=timezone.localdate(),
+    )
+    paid = attempt_in(awaiting_fee, Attempt.State.PAID, payment=payment, settled_at=timezone.now())
+    client = logged_in(extension_officer.user)
+
+    page = client.get(office_url(awaiting_fee) + "?lang=en")
+    receipt = reverse("payments:receipt", args=[paid.tran_id])
+    assert f'href="{receipt}"'.encode() in page.content
+    assert "Confirmed by the gateway" in text(page)
+    assert b'id="online-payment-warning"' not in page.content
+    assert client.get(receipt).status_code == 200  # officers of the office may see it
 
 
 # --- the pages in both languages

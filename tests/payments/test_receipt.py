@@ -13,11 +13,13 @@ from industries.bangla import to_bangla_digits
 from payments import services
 from payments.gateways import Verdict
 from payments.models import Attempt
-from payments.receipts import number_in_words, taka_in_words
+from payments.receipts import number_in_words, number_in_words_bn, taka_in_words, taka_in_words_bn
 from registrations.models import Application, Office
 from tests.registrations.conftest import make_applicant
 
 TRAN_ID = "BSCIC260105A1B2C3D4E5F6"
+# When the payer paid, by the gateway's clock: 40 minutes before we heard (the IPN was late).
+PAID_AT_AGO = timedelta(minutes=40)
 FEE_LINES = [
     {"name_en": "Registration fee", "name_bn": "নিবন্ধন ফি", "amount": "150.00"},
     {"name_en": "VAT (15%)", "name_bn": "মূসক (১৫%)", "amount": "22.50"},
@@ -56,6 +58,7 @@ def paid(awaiting_fee, applicant):
         store_id=attempt.store_id,
         bank_tran_id="BANK-77-0042",
         card_type="BKASH-BKash",
+        paid_at=timezone.now() - PAID_AT_AGO,
     )
     assert services.attempt_settle(attempt_id=attempt.pk, verdict=verdict, kind="ipn") == "paid"
     attempt.refresh_from_db()
@@ -100,6 +103,37 @@ def _phone_forms(phone: str) -> list[str]:
 )
 def test_taka_in_words(amount, words):
     assert taka_in_words(Decimal(amount)) == words
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("172.50", "এক শত বাহাত্তর টাকা পঞ্চাশ পয়সা মাত্র"),
+        ("0.05", "শূন্য টাকা পাঁচ পয়সা মাত্র"),
+        ("3450", "তিন হাজার চার শত পঞ্চাশ টাকা মাত্র"),
+        ("125000.99", "এক লক্ষ পঁচিশ হাজার টাকা নিরানব্বই পয়সা মাত্র"),
+        ("10000000", "এক কোটি টাকা মাত্র"),
+        ("1234567890.10", "এক শত তেইশ কোটি পঁয়তাল্লিশ লক্ষ সাতষট্টি হাজার আট শত নব্বই টাকা দশ পয়সা মাত্র"),
+        ("99.999", "এক শত টাকা মাত্র"),
+    ],
+)
+def test_taka_in_words_bangla(amount, words):
+    assert taka_in_words_bn(Decimal(amount)) == words
+
+
+def test_bangla_has_a_word_for_each_number_below_a_hundred():
+    words = [number_in_words_bn(n) for n in range(100)]
+    assert len(set(words)) == 100 and all(" " not in w for w in words)
+    assert (words[0], words[1], words[19], words[21], words[52], words[88], words[99]) == (
+        "শূন্য",
+        "এক",
+        "উনিশ",
+        "একুশ",
+        "বায়ান্ন",
+        "আটাশি",
+        "নিরানব্বই",
+    )
+    assert number_in_words_bn(100) == "এক শত" and number_in_words_bn(1021) == "এক হাজার একুশ"
 
 
 def test_number_in_words_refuses_negatives():
@@ -150,12 +184,27 @@ def test_html_receipt_shows_both_languages(client, paid, applicant):
     assert paid.application.tracking_no in page
     assert f'id="receipt-pdf" href="{reverse("payments:receipt_pdf", args=[TRAN_ID])}"' in page
     assert 'id="receipt-print"' in page
-    # Bangla digits on the Bangla side for the time paid, as the office's clock showed it.
-    paid_local = timezone.localtime(paid.settled_at, timezone.get_default_timezone())
-    assert to_bangla_digits(f"{paid_local:%H:%M}") in page
+    # The time paid is the gateway's (when the payer paid), not when we heard; Bangla digits on the Bangla
+    # side, as the office's clock showed it.
+    paid_local = timezone.localtime(paid.paid_at, timezone.get_default_timezone())
+    heard_local = timezone.localtime(paid.settled_at, timezone.get_default_timezone())
+    assert f"{paid_local:%H:%M}" != f"{heard_local:%H:%M}"
+    assert to_bangla_digits(f"{paid_local:%H:%M}") in page and f"{paid_local:%H:%M} (Dhaka time)" in page
+    assert to_bangla_digits(f"{heard_local:%H:%M}") not in page
+    # One word for the transaction id, as the pages say it; the amount in words on both sides.
+    assert "লেনদেন আইডি" in page and "ট্রানজেকশন" not in page
+    assert "কথায়:</strong> এক শত বাহাত্তর টাকা পঞ্চাশ পয়সা মাত্র" in page
     assert "/static/payments/fonts/NotoSansBengali-Regular.ttf" in page
     for phone in _phone_forms(applicant.phone):
         assert phone not in page
+
+
+def test_receipt_of_a_payment_settled_before_paid_at_was_kept_shows_settled_at(client, paid, applicant):
+    Attempt.objects.filter(pk=paid.pk).update(paid_at=None)
+    client.force_login(applicant.user)
+    page = client.get(reverse("payments:receipt", args=[TRAN_ID])).content.decode()
+    heard_local = timezone.localtime(paid.settled_at, timezone.get_default_timezone())
+    assert f"{heard_local:%H:%M} (Dhaka time)" in page
 
 
 def test_officer_of_the_office_gets_it(client, paid, approving_officer):

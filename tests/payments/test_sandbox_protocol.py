@@ -56,7 +56,7 @@ class IpnListener:
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/payments/ipn/"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
-    def wait(self, count: int, timeout: float = 5.0) -> list[dict]:
+    def wait(self, count: int, timeout: float = 15.0) -> list[dict]:
         with self._changed:
             self._changed.wait_for(lambda: len(self.received) >= count, timeout)
             return list(self.received)
