@@ -7,7 +7,7 @@ and is remembered in Django's language cookie, as the map does. Other pages keep
 from django.conf import settings
 from django.utils import translation
 
-PREFIXES = ("/accounts/", "/apply/", "/office/", "/track/", "/registrations/", "/payments/")
+PREFIXES = ("/accounts/", "/apply/", "/office/", "/track/", "/registrations/", "/payments/", "/verify/")
 LANGUAGES = {code for code, _ in settings.LANGUAGES}
 
 

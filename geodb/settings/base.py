@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "maps",
     "registrations",
     "payments",
+    "certificates",
     "axes",
 ]
 
@@ -440,6 +441,19 @@ PAYMENT_RECONCILE_EXPIRED_HOURS = int(os.environ.get("GEODB_PAYMENT_RECONCILE_EX
 PAYMENT_IPN_FAILURES_PER_HOUR = int(os.environ.get("GEODB_PAYMENT_IPN_FAILURES_PER_HOUR", 100))
 # SSLCommerz asks for the payer's e-mail; an applicant who gave none is sent as this.
 PAYMENT_CUSTOMER_EMAIL_FALLBACK = os.environ.get("GEODB_PAYMENT_EMAIL_FALLBACK", "no-email@bscic.gov.bd")
+
+# --- registration certificates (certificates/) ---
+# The QR's token is signed by HMAC under a key id: rotate by adding a key and making it current; old keys
+# stay to verify what they signed. GEODB_CERTIFICATE_KEYS="k2:secret2,k1:secret1" (the first signs).
+_certificate_keys = [
+    item.split(":", 1) for item in os.environ.get("GEODB_CERTIFICATE_KEYS", "").split(",") if ":" in item
+]
+# Unset: one key derived from SECRET_KEY at first use (certificates.signing), key id "s1"; a deployment sets
+# its own, so that the secret key and the certificates' keys can be rotated apart.
+CERTIFICATE_SIGNING_KEYS = dict(_certificate_keys)
+CERTIFICATE_SIGNING_KEY_ID = _certificate_keys[0][0] if _certificate_keys else "s1"
+# ⚠ A registration is valid for 5 years.
+CERTIFICATE_VALID_YEARS = int(os.environ.get("GEODB_CERTIFICATE_VALID_YEARS", 5))
 
 LOGGING = {
     "version": 1,
