@@ -110,8 +110,12 @@ def verdict_for(token: str) -> tuple[str, Certificate | None]:
     )
     if certificate is None:
         return "not_ours", None
+    return verdict_of(certificate), certificate
+
+
+def verdict_of(certificate: Certificate) -> str:
     if certificate.status != Certificate.Status.VALID:
-        return certificate.status, certificate
+        return certificate.status
     if certificate.valid_until < timezone.localdate():
-        return "expired", certificate
-    return "valid", certificate
+        return "expired"
+    return "valid"

@@ -4,4 +4,7 @@ from . import views
 
 app_name = "certificates"
 
-urlpatterns = [path("<str:token>/", views.verify, name="verify")]
+urlpatterns = [
+    path("", views.lookup, name="lookup"),
+    path("<str:token>/", views.verify, name="verify"),
+]

@@ -454,6 +454,8 @@ CERTIFICATE_SIGNING_KEYS = dict(_certificate_keys)
 CERTIFICATE_SIGNING_KEY_ID = _certificate_keys[0][0] if _certificate_keys else "s1"
 # ⚠ A registration is valid for 5 years.
 CERTIFICATE_VALID_YEARS = int(os.environ.get("GEODB_CERTIFICATE_VALID_YEARS", 5))
+# Verification lookups per address per hour (a bank's office behind one address checks many: raise it there).
+CERTIFICATE_VERIFY_PER_HOUR = int(os.environ.get("GEODB_CERTIFICATE_VERIFY_PER_HOUR", 300))
 
 LOGGING = {
     "version": 1,
