@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from payments.receipts import _fetcher, font_urls
+from payments.receipts import font_fetcher, font_urls
 from registrations.models import Application, State
 
 from .models import Certificate
@@ -55,7 +55,7 @@ def certificate_pdf(certificate: Certificate, application: Application) -> bytes
             "years": settings.CERTIFICATE_VALID_YEARS,
         },
     )
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf()
+    return HTML(string=html, url_fetcher=font_fetcher()).write_pdf()
 
 
 def certificate_issue(*, application_id: int) -> Certificate:

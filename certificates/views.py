@@ -4,11 +4,11 @@ address, as numbers could otherwise be tried one after another."""
 
 import hashlib
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from registrations.address_limits import AddressCounter
 
 from .models import Certificate
 from .services import verdict_for, verdict_of
@@ -16,10 +16,11 @@ from .services import verdict_for, verdict_of
 MAX_PDF_BYTES = 5 * 1024 * 1024
 
 
+LOOKUPS = AddressCounter("certificates:verify", 3600)
+
+
 def _limited(request) -> bool:
-    key = f"certificates:verify:{get_client_ip_address(request)}"
-    cache.add(key, 0, 3600)
-    return cache.incr(key) > settings.CERTIFICATE_VERIFY_PER_HOUR
+    return LOOKUPS.count(request) > settings.CERTIFICATE_VERIFY_PER_HOUR
 
 
 @never_cache

@@ -201,8 +201,9 @@ def _font_path(name: str) -> Path:
     return Path(found).resolve()
 
 
-def _fetcher():
-    """WeasyPrint's fetcher, allowed only the receipt's own font files: no network, no other file."""
+def font_fetcher():
+    """WeasyPrint's fetcher, allowed only the shipped font files (the receipt's and the certificate's): no
+    network, no other file."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     allowed = {_font_path(name).as_uri(): _font_path(name) for name in FONT_FILES.values()}
@@ -227,4 +228,4 @@ def receipt_pdf(attempt: Attempt) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 
-    return HTML(string=receipt_html(attempt, pdf=True), url_fetcher=_fetcher()).write_pdf()
+    return HTML(string=receipt_html(attempt, pdf=True), url_fetcher=font_fetcher()).write_pdf()

@@ -3,10 +3,8 @@ browser's return from it, and the approving officer's decisions. Each parses, ca
 
 import logging
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from registrations.address_limits import AddressCounter
 from registrations.exceptions import RegistrationError
 from registrations.models import Applicant, State
 from registrations.workflow import officer_of
@@ -25,17 +24,19 @@ from . import services
 from .exceptions import DecisionRequired, DeclineNotConfirmed
 from .gateways import gateway
 from .models import Attempt, GatewayEvent
-from .templatetags.payments_tags import (
+from .selectors import (
     attempt_status,
-    online_payment_in_progress,
+    payment_in_progress,
     reconcile_minutes,
     reported_paid,
 )
 
 logger = logging.getLogger(__name__)
+# Notifications that are not the gateway's (unknown transaction, bad signature), per address per hour.
+REFUSED_IPNS = AddressCounter("payments:ipn-refused", 3600)
 
 # The status page looks again every few seconds while the gateway's word is awaited; once the attempt is
-# "unconfirmed" (payments_tags.PATIENCE) it says reconciliation will settle it, and looks less often.
+# "unconfirmed" (selectors.PATIENCE) it says reconciliation will settle it, and looks less often.
 REFRESH_SECONDS = 3
 SLOW_REFRESH_SECONDS = 30
 
@@ -88,15 +89,13 @@ def ipn(request, gateway_name: str):
     ask anyway)."""
     if gateway_name != gateway().name:
         raise Http404
-    refused_key = f"payments:ipn-refused:{get_client_ip_address(request)}"
-    if (cache.get(refused_key) or 0) >= settings.PAYMENT_IPN_FAILURES_PER_HOUR:
+    if REFUSED_IPNS.reached(request, settings.PAYMENT_IPN_FAILURES_PER_HOUR):
         # Not the gateway's, again and again: answered without a word written, so the log cannot be flooded.
         return JsonResponse({"outcome": "too_many_refused"}, status=429)
     try:
         outcome = services.notification_receive(form=request.POST.dict(), gateway_name=gateway_name)
     except (services.UnknownTransaction, services.BadSignature) as error:
-        cache.add(refused_key, 0, 3600)
-        cache.incr(refused_key)
+        REFUSED_IPNS.count(request)
         refused = "unknown_transaction" if isinstance(error, services.UnknownTransaction) else "bad_signature"
         return JsonResponse({"outcome": refused}, status=400)
     except RegistrationError as error:  # GatewayUnavailable
@@ -162,7 +161,7 @@ def attempt_page(request, tran_id: str):
     fee_due = (
         application.state == State.APPROVED_FOR_PAYMENT
         and not money_elsewhere
-        and online_payment_in_progress(application) is None
+        and payment_in_progress(application) is None
     )
     return render(
         request,

@@ -2,15 +2,14 @@
 the step's due date and the public timeline, and nothing personal. Any wrong combination gets the same
 answer, and wrong tries are limited per address, so the page cannot tell which numbers exist."""
 
-from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from ..address_limits import AddressCounter
 from ..models import FINAL_STATES, Step
 from ..selectors import application_for_tracking, normalise_tracking_no, public_timeline
 
@@ -35,8 +34,8 @@ NOT_FOUND = _(
 TOO_MANY = _("Too many wrong tries from this connection. Please try again in a few minutes.")
 
 
-def _failures_key(request) -> str:
-    return f"registrations:track-failures:{get_client_ip_address(request)}"
+def _failures() -> AddressCounter:
+    return AddressCounter("registrations:track-failures", settings.REGISTRATION_TRACK_WINDOW_SECONDS)
 
 
 @never_cache
@@ -45,16 +44,15 @@ def track(request):
     status = 200
     if request.method == "POST":
         form = TrackForm(request.POST)
-        key = _failures_key(request)
-        if (cache.get(key) or 0) >= settings.REGISTRATION_TRACK_FAILURES:
+        failures = _failures()
+        if failures.reached(request, settings.REGISTRATION_TRACK_FAILURES):
             context["error"], status = TOO_MANY, 429
         elif form.is_valid():
             application = application_for_tracking(
                 tracking_no=form.cleaned_data["tracking_no"], phone_last4=form.cleaned_data["phone_last4"]
             )
             if application is None:
-                cache.add(key, 0, settings.REGISTRATION_TRACK_WINDOW_SECONDS)
-                cache.incr(key)
+                failures.count(request)
                 context["error"] = NOT_FOUND
             else:
                 context.update(
