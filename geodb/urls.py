@@ -16,6 +16,8 @@ urlpatterns = [
     path("tiles/", include("api.tiles")),
     path("payments/", include("payments.urls")),
     path("verify/", include("certificates.urls")),
+    path("", include("storefronts.urls")),
+    path("", include("ekshop.urls")),
     path("", include("registrations.urls")),
     path("", include("maps.urls")),
 ]

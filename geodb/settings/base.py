@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "registrations",
     "payments",
     "certificates",
+    "storefronts",
+    "ekshop",
     "axes",
 ]
 
@@ -456,6 +458,11 @@ CERTIFICATE_SIGNING_KEY_ID = _certificate_keys[0][0] if _certificate_keys else "
 CERTIFICATE_VALID_YEARS = int(os.environ.get("GEODB_CERTIFICATE_VALID_YEARS", 5))
 # Verification lookups per address per hour (a bank's office behind one address checks many: raise it there).
 CERTIFICATE_VERIFY_PER_HOUR = int(os.environ.get("GEODB_CERTIFICATE_VERIFY_PER_HOUR", 300))
+
+# --- Enterprise pages (storefronts/) ---------------------------------------------------------------------
+
+# --- ekShop and the product feeds (ekshop/) --------------------------------------------------------------
+
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ from industries.services import enterprise_save
 from ..exceptions import RegistrationError
 from ..models import Application
 from ..numbers import next_registration_no
+from ..signals import send_registered
 from ..workflow import application_move
 
 
@@ -121,6 +122,7 @@ def application_register(
         application.enterprise_created = created
         application.registered_at = now
         transaction.on_commit(data_version_bump)
+        transaction.on_commit(lambda: send_registered(application.pk))
 
     return application_move(
         application_id=application_id,
