@@ -12,6 +12,7 @@ export DJANGO_SETTINGS_MODULE ?= geodb.settings.dev
 demo: setup data
 	@$(PY) manage.py demo_superuser
 	@$(PY) manage.py demo_registrations --logins
+	@$(PY) manage.py demo_storefront --print
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl-C stops)"
 	@scripts/serve.sh $(PORT)
 
@@ -44,6 +45,7 @@ data:
 	$(PY) manage.py generate_enterprises --count $(DEMO_ENTERPRISES) --seed 2016 --if-empty
 	$(PY) manage.py setup_registrations --open-pilot
 	$(PY) manage.py demo_registrations
+	$(PY) manage.py demo_storefront
 
 lint:
 	.venv/bin/ruff check .

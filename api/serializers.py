@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from industries.models import Enterprise
+from storefronts.selectors import enterprise_page_url
 
 from .selectors import PERSONAL_COLUMNS, may_see_personal
 
@@ -16,6 +17,8 @@ class EnterpriseSerializer(GeoFeatureModelSerializer):
     district_name_bn = serializers.CharField(source="district.name_bn", read_only=True, default=None)
     upazila_name_en = serializers.CharField(source="upazila.name_en", read_only=True, default=None)
     upazila_name_bn = serializers.CharField(source="upazila.name_bn", read_only=True, default=None)
+    # The enterprise's public page (/e/<slug>/), or null: the map's popup links to it.
+    page = serializers.SerializerMethodField()
 
     class Meta:
         model = Enterprise
@@ -51,8 +54,12 @@ class EnterpriseSerializer(GeoFeatureModelSerializer):
             "is_synthetic",
             "created",
             "updated",
+            "page",
         ]
         read_only_fields = fields
+
+    def get_page(self, enterprise: Enterprise) -> str | None:
+        return enterprise_page_url(enterprise)
 
     def get_fields(self):
         fields = super().get_fields()

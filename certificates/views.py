@@ -5,13 +5,26 @@ address, as numbers could otherwise be tried one after another."""
 import hashlib
 
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from registrations.address_limits import AddressCounter
+from registrations.models import Applicant, Officer
+from registrations.workflow import officer_of
 
 from .models import Certificate
-from .services import verdict_for, verdict_of
+from .services import (
+    NotDecidable,
+    certificate_set_status,
+    public_certificates,
+    verdict_for,
+    verdict_of,
+    verification_path,
+)
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 
@@ -48,15 +61,10 @@ def lookup(request):
         if upload.size > MAX_PDF_BYTES:
             return render(request, "certificates/verify.html", {**context, "verdict": "too_big"}, status=400)
         digest = hashlib.sha256(b"".join(upload.chunks())).hexdigest()
-        certificate = Certificate.objects.filter(sha256=digest).select_related("application__office").first()
+        certificate = public_certificates().filter(sha256=digest).first()
         context["by_file"] = True
     else:
-        certificate = (
-            Certificate.objects.filter(registration_no=number)
-            .select_related("application__office")
-            .order_by("-version")
-            .first()
-        )
+        certificate = public_certificates().filter(registration_no=number).order_by("-version").first()
     verdict = verdict_of(certificate) if certificate is not None else "not_ours"
     status = 200 if certificate is not None else 404
     return render(
@@ -64,4 +72,90 @@ def lookup(request):
         "certificates/verify.html",
         {**context, "verdict": verdict, "certificate": certificate},
         status=status,
+    )
+
+
+# --- the applicant's file and the office's decision ------------------------------------------------------
+
+
+def _certificate_for(request, pk: int) -> tuple[Certificate, Officer | None]:
+    """The certificate, for its applicant or an officer of the office that registered it; 404 for anyone
+    else (that a certificate of that number exists is public, its file is the enterprise's)."""
+    certificate = Certificate.objects.select_related("application__office").filter(pk=pk).first()
+    if certificate is None or not request.user.is_authenticated:
+        raise Http404
+    applicant = Applicant.objects.filter(user=request.user).first()
+    if applicant is not None and applicant.pk == certificate.application.applicant_id:
+        return certificate, None
+    officer = officer_of(request.user)
+    if officer is not None and officer.office_id == certificate.application.office_id:
+        return certificate, officer
+    raise Http404
+
+
+def _login(request):
+    return redirect(f"{reverse('registrations:login')}?next={request.path}")
+
+
+@never_cache
+def download(request, pk: int):
+    """The issued file, byte for byte (the verification page compares uploads with it)."""
+    if not request.user.is_authenticated:
+        return _login(request)
+    certificate, _officer = _certificate_for(request, pk)
+    response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
+    name = f"certificate-{certificate.registration_no}-v{certificate.version}.pdf".replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+DECISIONS = {
+    "suspend": Certificate.Status.SUSPENDED,
+    "cancel": Certificate.Status.CANCELLED,
+    "restore": Certificate.Status.VALID,
+}
+
+
+@never_cache
+def decide(request, pk: int):
+    """The approving officer of the office suspends, cancels or restores a certificate, with a reason; the
+    verification page says so at the next request."""
+    if not request.user.is_authenticated:
+        return _login(request)
+    certificate, officer = _certificate_for(request, pk)
+    if officer is None or officer.role != Officer.Role.APPROVING:
+        raise Http404
+    back = reverse("registrations:office_application", args=[certificate.application_id])
+    errors = []
+    if request.method == "POST":
+        decision = DECISIONS.get(request.POST.get("decision", ""))
+        reason = request.POST.get("reason", "").strip()[:1000]
+        if decision is None:
+            errors.append(_("Choose what to do with the certificate."))
+        if not reason:
+            errors.append(_("Give the reason: it is shown on the verification page and to the applicant."))
+        if decision == Certificate.Status.CANCELLED and request.POST.get("confirm") != "yes":
+            errors.append(_("Tick the box to confirm the cancellation. It cannot be undone."))
+        if not errors:
+            try:
+                certificate_set_status(certificate_id=pk, status=decision, reason=reason, user=request.user)
+            except NotDecidable:
+                errors.append(
+                    _("This certificate is no longer in force (replaced or cancelled): nothing changed.")
+                )
+            else:
+                messages.success(request, _("Done: the verification page shows it now."))
+                return redirect(back)
+    return render(
+        request,
+        "certificates/decide.html",
+        {
+            "certificate": certificate,
+            "verify_path": verification_path(certificate),
+            "errors": errors,
+            "back": back,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=400 if errors else 200,
     )

@@ -15,7 +15,7 @@ urlpatterns = [
     path("ogc/", include("api.ogc")),
     path("tiles/", include("api.tiles")),
     path("payments/", include("payments.urls")),
-    path("verify/", include("certificates.urls")),
+    path("", include("certificates.urls")),
     path("", include("storefronts.urls")),
     path("", include("ekshop.urls")),
     path("", include("registrations.urls")),

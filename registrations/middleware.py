@@ -7,7 +7,18 @@ and is remembered in Django's language cookie, as the map does. Other pages keep
 from django.conf import settings
 from django.utils import translation
 
-PREFIXES = ("/accounts/", "/apply/", "/office/", "/track/", "/registrations/", "/payments/", "/verify/")
+PREFIXES = (
+    "/accounts/",
+    "/apply/",
+    "/office/",
+    "/track/",
+    "/registrations/",
+    "/payments/",
+    "/verify/",
+    "/certificates/",
+    "/e/",
+    "/ekshop/",
+)
 LANGUAGES = {code for code, _ in settings.LANGUAGES}
 
 

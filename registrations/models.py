@@ -324,6 +324,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
     class ApplicationType(models.TextChoices):
         PROPOSED = "proposed", _("Proposed industry")
         EXISTING = "existing", _("Existing industry")
+        # Of a registration nearing its expiry (registrations.services.renew): the registration's details
+        # copied, straight to the fee; registered again under the same number.
+        RENEWAL = "renewal", _("Renewal")
 
     class TradeLicenceAuthority(models.TextChoices):
         CITY_CORPORATION = "city_corporation", _("City corporation")
@@ -443,8 +446,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     fee_lines = models.JSONField(_("fee lines"), default=list, blank=True)
 
     # Registration
-    registration_no = models.CharField(
-        _("registration number"), max_length=50, unique=True, null=True, blank=True
+    # Unique among first registrations; a renewal is registered again under the number it renews.
+    registration_no = models.CharField(_("registration number"), max_length=50, null=True, blank=True)
+    renews = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        verbose_name=_("renews"),
     )
     enterprise = models.ForeignKey(
         Enterprise,
@@ -497,6 +507,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
                 condition=~Q(state=State.REGISTERED)
                 | (Q(registration_no__isnull=False) & Q(enterprise__isnull=False)),
                 name="application_registered_has_number_and_enterprise",
+            ),
+            models.UniqueConstraint(
+                fields=["registration_no"],
+                condition=Q(renews__isnull=True),
+                name="application_registration_no_unique",
+            ),
+            # One renewal of a registration at a time (a rejected or withdrawn one does not count).
+            models.UniqueConstraint(
+                fields=["renews"],
+                condition=Q(renews__isnull=False) & ~Q(state__in=[State.REJECTED, State.WITHDRAWN]),
+                name="application_one_live_renewal",
             ),
         ] + [
             models.CheckConstraint(

@@ -28,6 +28,9 @@ SMS_TEXTS = {
     "approve_for_payment": (
         "বিসিক: আবেদন {T} অনুমোদিত। ফি {amount_bn} টাকা জমা দিন।\nBSCIC: approved, pay BDT {amount}."
     ),
+    "request_renewal": (
+        "বিসিক: নিবন্ধন {R} নবায়নের আবেদন {T}। ফি {amount_bn} টাকা জমা দিন।\nBSCIC: renewal, pay BDT {amount}."
+    ),
     "record_payment": "বিসিক: আবেদন {T}-এর ফি পাওয়া গেছে। শিগগিরই নিবন্ধন হবে।\nBSCIC: fee received.",
     "pay_online": "বিসিক: আবেদন {T}-এর ফি অনলাইনে পাওয়া গেছে। রসিদ লগ ইন করে নিন।\nBSCIC: fee received online.",
     "register": "বিসিক: নিবন্ধন সম্পন্ন (আবেদন {T})। নিবন্ধন নং {R}\nBSCIC: registered.",
@@ -48,6 +51,14 @@ MAIL_TEXTS = {
         "আবেদন {T}-এ কিছু কাগজ বা তথ্য অসম্পূর্ণ বা ভুল। লগ ইন করে নিচের বিষয়গুলো ঠিক করুন ও আবার জমা দিন।",
         "Some documents or details of application {T} are missing or wrong. Log in, correct the items "
         "below and resubmit.",
+    ),
+    "request_renewal": (
+        "নিবন্ধন নবায়ন",
+        "Renewal of the registration",
+        "নিবন্ধন {R} নবায়নের আবেদন {T} গৃহীত হয়েছে। নবায়ন ফি {amount_bn} টাকা আবেদনের পাতা থেকে অনলাইনে, "
+        "বিসিক অফিসে বা এ-চালানে জমা দিন।",
+        "Your application {T} to renew registration {R} has been received. Pay the renewal fee of "
+        "BDT {amount} online from your application's page, at the BSCIC office or by A-Challan.",
     ),
     "approve_for_payment": (
         "ফি প্রদানের জন্য অনুমোদিত",
@@ -96,7 +107,10 @@ def _values(application) -> dict:
     amount = _amount(application.fee_total)
     return {
         "T": application.tracking_no or "—",
-        "R": application.registration_no or "—",
+        # A renewal has the number it renews once registered; before, it is the one being renewed.
+        "R": application.registration_no
+        or (application.renews.registration_no if application.renews_id else None)
+        or "—",
         "amount": amount,
         "amount_bn": to_bangla_digits(amount),
     }

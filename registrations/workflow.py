@@ -184,4 +184,5 @@ ACTION_LABELS = {
     "register": _("Registered"),
     "reject": _("Rejected"),
     "withdraw": _("Withdrawn"),
+    "request_renewal": _("Renewal asked for"),
 }

@@ -26,6 +26,8 @@ export GEODB_SECURE_SSL_REDIRECT=0 GEODB_HSTS_SECONDS=0 GEODB_NUM_PROXIES=1
 # A local trial: SMS go to the file backend's outbox (var/sms/outbox.jsonl) unless a gateway is configured.
 export GEODB_SMS_ALLOW_FILE="${GEODB_SMS_ALLOW_FILE:-1}"
 export GEODB_WEB_BIND="unix:$run/gunicorn.sock"
+# The address printed in certificates' QR codes (production refuses to issue one without it).
+export GEODB_SITE_URL="${GEODB_SITE_URL:-http://127.0.0.1:$port}"
 # Online payment: unless a gateway is configured, our local sandbox gateway on port+1, which production
 # settings accept only when told this is a local trial.
 pids=()

@@ -40,7 +40,12 @@ class Storefront(models.Model):
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -50,9 +55,21 @@ class Storefront(models.Model):
     class Meta:
         verbose_name = _("enterprise page")
         verbose_name_plural = _("enterprise pages")
+        permissions = [("hide_storefront", _("Can hide an enterprise page or show it again"))]
+        constraints = [
+            # A hidden page always says why: the owner is shown the reason.
+            models.CheckConstraint(
+                condition=models.Q(hidden_at__isnull=True) | ~models.Q(hidden_reason=""),
+                name="storefront_hidden_with_a_reason",
+            ),
+        ]
 
     def __str__(self):
         return self.slug
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Product(models.Model):
@@ -77,8 +94,10 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         ordering = ["order", "id"]
         constraints = [
+            models.CheckConstraint(condition=~models.Q(name_en="", name_bn=""), name="product_has_a_name"),
             models.CheckConstraint(
-                condition=~models.Q(name_en="", name_bn=""), name="product_has_a_name"
+                condition=models.Q(price_bdt__isnull=True) | models.Q(price_bdt__gte=0),
+                name="product_price_not_negative",
             ),
         ]
 

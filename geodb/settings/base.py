@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework_api_key",
     "rest_framework_gis",
@@ -456,12 +457,45 @@ CERTIFICATE_SIGNING_KEYS = dict(_certificate_keys)
 CERTIFICATE_SIGNING_KEY_ID = _certificate_keys[0][0] if _certificate_keys else "s1"
 # ⚠ A registration is valid for 5 years.
 CERTIFICATE_VALID_YEARS = int(os.environ.get("GEODB_CERTIFICATE_VALID_YEARS", 5))
+# The public address printed in each certificate's QR code (the file never changes: it must be the address
+# people will open). Empty: development prints http://127.0.0.1:8000; production refuses to issue.
+CERTIFICATE_SITE_URL = os.environ.get("GEODB_CERTIFICATE_SITE_URL", REGISTRATION_SITE_URL).rstrip("/")
+# ⚠ Renewal: from 3 months before the expiry; and, unconfirmed, up to GRACE days after it (then the
+# registration has lapsed and the enterprise applies anew). registrations.validity computes the dates.
+REGISTRATION_RENEWAL_OPENS_MONTHS = int(os.environ.get("GEODB_RENEWAL_OPENS_MONTHS", 3))
+REGISTRATION_RENEWAL_GRACE_DAYS = int(os.environ.get("GEODB_RENEWAL_GRACE_DAYS", 90))
 # Verification lookups per address per hour (a bank's office behind one address checks many: raise it there).
 CERTIFICATE_VERIFY_PER_HOUR = int(os.environ.get("GEODB_CERTIFICATE_VERIFY_PER_HOUR", 300))
 
 # --- Enterprise pages (storefronts/) ---------------------------------------------------------------------
+# Owners' photos (logos, products) are public once the page is, but only through storefronts' view, which
+# refuses those of hidden pages: a directory no web server maps, by default "storefront-photos" beside
+# MEDIA_ROOT.
+_photos_root = os.environ.get("GEODB_STOREFRONT_PHOTOS_ROOT")
+STOREFRONT_PHOTOS_ROOT = Path(_photos_root) if _photos_root else None
+# An uploaded photo: at most this many bytes as uploaded, decoded only up to this many pixels (decompression
+# bombs), then re-encoded as JPEG no larger than this many pixels on its longer side, without its metadata.
+STOREFRONT_PHOTO_MAX_BYTES = int(os.environ.get("GEODB_STOREFRONT_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+STOREFRONT_PHOTO_MAX_PIXELS = int(os.environ.get("GEODB_STOREFRONT_PHOTO_MAX_PIXELS", 40_000_000))
+STOREFRONT_PHOTO_MAX_SIDE = int(os.environ.get("GEODB_STOREFRONT_PHOTO_MAX_SIDE", 1600))
+# Browsers and proxies may keep a photo this long: a photo's name changes when the owner replaces it.
+STOREFRONT_PHOTO_MAX_AGE_SECONDS = int(os.environ.get("GEODB_STOREFRONT_PHOTO_MAX_AGE_SECONDS", 24 * 3600))
+# Products one page may list.
+STOREFRONT_MAX_PRODUCTS = int(os.environ.get("GEODB_STOREFRONT_MAX_PRODUCTS", 50))
 
 # --- ekShop and the product feeds (ekshop/) --------------------------------------------------------------
+# Which name and description go to ekShop and to the product feeds: "bn" (Bangla, the English one when a
+# product has no Bangla name) or "en". ⚠ ekShop is Bangla-first; Google asks for one language per feed, and
+# whether it takes Bangla for Bangladesh is not confirmed (the other language: ?lang=en or ?lang=bn).
+EKSHOP_LANGUAGE = os.environ.get("GEODB_EKSHOP_LANGUAGE", "bn")
+MERCHANT_FEED_LANGUAGE = os.environ.get("GEODB_MERCHANT_FEED_LANGUAGE", "bn")
+# The public files (/ekshop/products.xlsx, /feeds/products.*) are built on each request; a proxy or a
+# marketplace's fetcher may keep them this long.
+EKSHOP_FEED_MAX_AGE_SECONDS = int(os.environ.get("GEODB_EKSHOP_FEED_MAX_AGE_SECONDS", 900))
+# ekShop offers no public seller API that we know of: no push client is configured. When it offers one, a
+# class implementing ekshop.client.ProductPush goes here (a dotted path), with its options.
+EKSHOP_PUSH_CLASS = os.environ.get("GEODB_EKSHOP_PUSH_CLASS", "")
+EKSHOP_PUSH_OPTIONS: dict = {}
 
 
 LOGGING = {
@@ -471,5 +505,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     # pyogrio logs a line per GeoPackage chunk written by the exports; httpx and httpcore log every URL
     # they fetch, and the payment gateway's validation API takes the store password in its query string.
-    "loggers": {name: {"level": "WARNING"} for name in ("pyogrio", "httpx", "httpcore")},
+    "loggers": {
+        name: {"level": "WARNING"} for name in ("pyogrio", "httpx", "httpcore", "weasyprint", "fontTools")
+    },
 }

@@ -21,3 +21,5 @@ DATABASES["default"]["OPTIONS"]["options"] = postgres_options(  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Tests' SMS go to an outbox of this process, not the demo's (var/sms); tests that read it set their own.
 SMS_FILE_PATH = Path(tempfile.gettempdir()) / f"geodb-test-sms-{os.getpid()}.jsonl"  # noqa: F405
+# The address certificates' QR codes print (the test client opens it as it would a path).
+CERTIFICATE_SITE_URL = "http://testserver"

@@ -113,7 +113,10 @@ def application_register(
         if application.location is None:
             raise EnterpriseNotSaved(errors="no factory location")
         now = timezone.now()
-        number = next_registration_no(office=application.office, year=timezone.localdate(now).year)
+        if application.renews_id is not None:  # a renewal keeps the number it renews
+            number = application.renews.registration_no
+        else:
+            number = next_registration_no(office=application.office, year=timezone.localdate(now).year)
         # One history version of the enterprise, labelled with the application it came from.
         with history_context(registration=application.tracking_no, user=user.pk):
             enterprise, created = enterprise_from_application(application=application, registration_no=number)

@@ -32,8 +32,10 @@ from ..selectors import public_timeline
 from ..services import apply as services
 from ..services import review
 from ..services.fees import fee_quote
+from ..services.renew import application_renew, live_renewal
 from ..templatetags.apply_tags import digits
 from ..uploads import PDF
+from ..validity import current_registration, renewal_window
 from ..workflow import officer_of
 
 # The step whose "how much" is the fee (the applicant pays once the office approves).
@@ -514,8 +516,20 @@ def application_detail(request, pk: int):
         "can_withdraw": application.state not in (State.DRAFT, *FINAL_STATES),
         "resume_step": min(application.form_step + 1, services.REVIEW_STEP),
         "sector": _sector_label(application),
+        **_renewal_context(application),
     }
     return render(request, "registrations/apply/detail.html", context)
+
+
+def _renewal_context(application: Application) -> dict:
+    """For a registered application: when it expires, whether it can be renewed now, the renewal under way;
+    for a renewal: the registration it renews."""
+    if application.state != State.REGISTERED:
+        return {"renews": application.renews}
+    current = current_registration(application)
+    if current.pk != application.pk:
+        return {"renewed_by": current}
+    return {"renewal_window": renewal_window(application), "renewal": live_renewal(application)}
 
 
 @require_POST
@@ -558,6 +572,23 @@ def resubmit(request, pk: int):
         return redirect("registrations:application_detail", pk=pk)
     messages.success(request, _("Sent back to the office for the document check."))
     return redirect("registrations:application_detail", pk=pk)
+
+
+@require_POST
+@applicant_required
+def renew(request, pk: int):
+    _own_application(request, pk)
+    try:
+        renewal = application_renew(application_id=pk, user=request.user)
+    except RegistrationError as error:
+        messages.error(request, error.message_for(_lang()))
+        return redirect("registrations:application_detail", pk=pk)
+    messages.success(
+        request,
+        _("Renewal asked for: application %(number)s. Pay the fee to renew; it is also sent to you by SMS.")
+        % {"number": renewal.tracking_no},
+    )
+    return redirect("registrations:application_detail", pk=renewal.pk)
 
 
 @require_POST
@@ -633,5 +664,6 @@ urlpatterns = [
     path("<int:pk>/submit/", submit, name="submit"),
     path("<int:pk>/resubmit/", resubmit, name="resubmit"),
     path("<int:pk>/withdraw/", withdraw, name="withdraw"),
+    path("<int:pk>/renew/", renew, name="renew"),
     path("<int:pk>/documents/<int:document_pk>/", document, name="document"),
 ]

@@ -1,6 +1,7 @@
 """Shared by the review tests: applications put in any state, and the boundaries for transactional tests."""
 
 import pytest
+from django.utils import timezone
 
 from industries.models import District
 from industries.services import admin_geography_load
@@ -29,7 +30,11 @@ def in_state(applicant, state: str, **fields) -> Application:
     )
     extra = {}
     if state == State.REGISTERED:
-        extra = {"registration_no": f"TEST-{application.pk}", "enterprise": EnterpriseFactory()}
+        extra = {
+            "registration_no": f"TEST-{application.pk}",
+            "enterprise": EnterpriseFactory(),
+            "registered_at": fields.get("registered_at") or timezone.now(),
+        }
     if state in (State.APPROVED_FOR_PAYMENT, State.PAID, State.REGISTERED):
         extra["fee_total"] = "172.50"
     Application.objects.filter(pk=application.pk).update(state=state, **extra)
