@@ -96,6 +96,7 @@ SCRIPT_STRINGS = {
     "upazila": _("Upazila"),
     "district": _("District"),
     "apiRecord": _("API record (GeoJSON)"),
+    "enterprisePage": _("The enterprise's page"),
     "unclassified": _("Not classified"),
     "crore": _("crore"),
     "lakh": _("lakh"),

@@ -680,7 +680,7 @@
         "</dl>" +
         // The enterprise's own page, when it has a public one (the API gives its path, or null).
         (p.page ? '<a class="popup-page" href="' + escapeHtml(p.page + "?lang=" + config.language) + '">' +
-          escapeHtml(words.enterprisePage || (bangla ? "প্রতিষ্ঠানের পাতা" : "The enterprise's page")) + "</a><br>" : "") +
+          escapeHtml(words.enterprisePage) + "</a><br>" : "") +
         '<a href="' + escapeHtml(url) + '" target="_blank" rel="noopener">' + escapeHtml(words.apiRecord) + "</a></div>";
       var where = feature.geometry ? L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]) : latlng;
       L.popup({ maxWidth: 320 }).setLatLng(where).setContent(html).openOn(map);
