@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from registrations.address_limits import AddressCounter
-from registrations.models import Applicant, Officer
-from registrations.workflow import officer_of
+from registrations.models import Officer
+from registrations.workflow import officer_of, seen_as
 
 from .models import Certificate
 from .services import (
@@ -82,15 +82,10 @@ def _certificate_for(request, pk: int) -> tuple[Certificate, Officer | None]:
     """The certificate, for its applicant or an officer of the office that registered it; 404 for anyone
     else (that a certificate of that number exists is public, its file is the enterprise's)."""
     certificate = Certificate.objects.select_related("application__office").filter(pk=pk).first()
-    if certificate is None or not request.user.is_authenticated:
+    seen = seen_as(user=request.user, application=certificate.application) if certificate else None
+    if seen is None:
         raise Http404
-    applicant = Applicant.objects.filter(user=request.user).first()
-    if applicant is not None and applicant.pk == certificate.application.applicant_id:
-        return certificate, None
-    officer = officer_of(request.user)
-    if officer is not None and officer.office_id == certificate.application.office_id:
-        return certificate, officer
-    raise Http404
+    return certificate, officer_of(request.user) if seen == "officer" else None
 
 
 def _login(request):

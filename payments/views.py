@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from registrations.address_limits import AddressCounter
 from registrations.exceptions import RegistrationError
-from registrations.models import Applicant, State
-from registrations.workflow import officer_of
+from registrations.models import State
+from registrations.workflow import officer_of, seen_as
 
 from . import services
 from .exceptions import DecisionRequired, DeclineNotConfirmed
@@ -131,15 +131,10 @@ def attempt_for(request, tran_id: str) -> tuple[Attempt, bool]:
         .filter(tran_id=tran_id)
         .first()
     )
-    if attempt is None or not request.user.is_authenticated:
+    seen = seen_as(user=request.user, application=attempt.application) if attempt is not None else None
+    if seen is None:
         raise Http404
-    applicant = Applicant.objects.filter(user=request.user).first()
-    if applicant is not None and applicant.pk == attempt.application.applicant_id:
-        return attempt, True
-    officer = officer_of(request.user)
-    if officer is not None and officer.office_id == attempt.application.office_id:
-        return attempt, False
-    raise Http404
+    return attempt, seen == "applicant"
 
 
 @never_cache

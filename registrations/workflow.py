@@ -60,6 +60,24 @@ def officer_of(user) -> Officer | None:
     return officer if officer is not None and officer.is_active else None
 
 
+def seen_as(*, user, application: Application) -> str | None:
+    """Who ``user`` is to ``application`` when reading it and its files: "applicant" (their own), "officer"
+    (of the office handling it), or None (to be told it does not exist)."""
+    if user is None or not user.is_authenticated:
+        return None
+    applicant = getattr(user, "applicant", None)
+    if applicant is not None and applicant.pk == application.applicant_id:
+        return "applicant"
+    officer = officer_of(user)
+    if (
+        officer is not None
+        and application.office_id is not None
+        and officer.office_id == application.office_id
+    ):
+        return "officer"
+    return None
+
+
 def actor_role(*, user, application: Application, actor: str) -> str:
     """The role in which ``user`` may act as ``actor`` on ``application``, or raise.
 

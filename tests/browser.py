@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -16,6 +17,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# A small phone's screen, the width the pages are made for.
+PHONE = {"width": 360, "height": 740}
 # Screenshots the tests leave for a person to look at.
 ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
 
@@ -32,3 +35,14 @@ def chromium():
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
+
+
+def session_cookie(user, url: str) -> dict:
+    """The cookie of a logged-in session of ``user``, for a browser context on ``url``."""
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": url,
+    }

@@ -36,7 +36,7 @@ from ..services.renew import application_renew, live_renewal
 from ..templatetags.apply_tags import digits
 from ..uploads import PDF
 from ..validity import current_registration, renewal_window
-from ..workflow import officer_of
+from ..workflow import seen_as
 
 # The step whose "how much" is the fee (the applicant pays once the office approves).
 FEE_STEP_STATE = State.APPROVED_FOR_PAYMENT
@@ -625,16 +625,7 @@ def document(request, pk: int, document_pk: int):
     user = request.user
     if found is None or not user.is_authenticated:
         raise Http404
-    application = found.application
-    applicant = getattr(user, "applicant", None)
-    officer = officer_of(user)
-    owner = applicant is not None and applicant.pk == application.applicant_id
-    handling = (
-        officer is not None
-        and application.office_id is not None
-        and officer.office_id == application.office_id
-    )
-    if not (owner or handling):
+    if seen_as(user=user, application=found.application) is None:
         raise Http404
     try:
         handle = found.file.open("rb")

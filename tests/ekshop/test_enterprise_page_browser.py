@@ -5,29 +5,15 @@ import io
 
 import openpyxl
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.browser import ARTIFACTS, chromium
+from tests.browser import ARTIFACTS, PHONE, chromium, session_cookie
 from tests.registrations.review_support import geography_present  # noqa: F401 (a fixture)
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
 def browser():
     with chromium() as launched:
         yield launched
-
-
-def session_cookie(user, url: str) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": url,
-    }
 
 
 @pytest.mark.usefixtures("geography_present")

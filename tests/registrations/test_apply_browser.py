@@ -15,13 +15,11 @@ from playwright.sync_api import expect
 
 from industries.models import District, Upazila
 from registrations.models import Application
-from tests.browser import ARTIFACTS, chromium
+from tests.browser import ARTIFACTS, PHONE, chromium
 from tests.maps.test_map_browser import Watched
 
 from .apply_support import png_bytes
 from .conftest import DHAKA_POINT, make_applicant
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture

@@ -3,33 +3,19 @@ the phone's GPS, a photo is attached, and the page fits a 360-px screen. Screens
 tests/artifacts/review_queue_phone.png, review_inspection_phone.png."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from PIL import Image
 from playwright.sync_api import expect
 
 from registrations.models import Application, Inspection, State
-from tests.browser import ARTIFACTS, chromium
+from tests.browser import ARTIFACTS, PHONE, chromium, session_cookie
 
 from .review_support import geography_present, in_state  # noqa: F401 (a fixture)
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
 def browser():
     with chromium() as launched:
         yield launched
-
-
-def session_cookie(user, url: str) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": url,
-    }
 
 
 @pytest.mark.usefixtures("geography_present")
