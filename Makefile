@@ -25,7 +25,7 @@ test: setup
 serve-prod: setup data
 	@scripts/serve_prod.sh $(PROD_PORT)
 
-setup: system .venv/.installed db
+setup: system .venv/.installed node_modules/.installed db
 
 system:
 	@scripts/system.sh
@@ -37,6 +37,12 @@ db:
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet --upgrade pip
 	.venv/bin/pip install --quiet -e '.[dev]'
+	@touch $@
+
+# The browser tests' axe-core (package.json's devDependencies), exactly as package-lock.json says. npm ci
+# empties node_modules/ first, so the stamp is written after it.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
 data:
@@ -56,4 +62,4 @@ format:
 	.venv/bin/ruff format .
 
 clean:
-	rm -rf .venv var .pytest_cache
+	rm -rf .venv var .pytest_cache node_modules

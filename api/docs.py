@@ -47,6 +47,37 @@ ADMIN_UNIT_LIST = {
         },
     },
 }
+PLACE_LIST = {
+    "type": "array",
+    "description": "At most 10 admin units, exact names first, then divisions, districts, upazilas.",
+    "maxItems": 10,
+    "items": {
+        "type": "object",
+        "required": ["level", "code", "name_en", "name_bn", "division_code", "district_code", "bbox"],
+        "properties": {
+            "level": {"type": "string", "enum": ["division", "district", "upazila"]},
+            "code": {
+                "type": "string",
+                "description": "What the level's filter takes: the BBS code, for an upazila its geocode.",
+            },
+            "name_en": {"type": "string"},
+            "name_bn": {"type": "string"},
+            "division_code": {"type": "string", "description": "The division's code (its own for one)."},
+            "district_code": {
+                "type": "string",
+                "nullable": True,
+                "description": "The district's code (its own for one; null for a division).",
+            },
+            "bbox": {
+                "type": "array",
+                "description": "[west, south, east, north] in degrees (EPSG:4326), simplified boundary.",
+                "items": {"type": "number"},
+                "minItems": 4,
+                "maxItems": 4,
+            },
+        },
+    },
+}
 STATS_TABLE = {
     "type": "object",
     "required": ["by", "total", "groups"],
@@ -55,6 +86,17 @@ STATS_TABLE = {
         "total": {"type": "object"},
         "groups": {"type": "array", "items": {"type": "object"}},
         "suppressed_below": {"type": "integer", "nullable": True},
+        "data_as_of": {
+            "type": "string",
+            "format": "date",
+            "nullable": True,
+            "description": "The day of the newest enterprise or survey import in the database.",
+        },
+        "sources": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The survey rounds imported, newest first (at most 5).",
+        },
     },
 }
 ERROR = {
@@ -292,6 +334,13 @@ PAGE_PARAMETERS = [
         "Opaque; follow the next/prev links. পরের/আগের পাতার লিংক অনুসরণ করুন।",
         [("from a link", "WyJuZXh0IiwgWzEwMF1d")],
     ),
+    query_parameter(
+        "count",
+        "false: do not count the matches (numberMatched is null), for a page that only lists; counting a "
+        "large selection costs more than its page. মোট সংখ্যা গোনা হবে না।",
+        [("no count", "false")],
+        enum=BOOLEAN_WORDS,
+    ),
 ]
 ADMIN_UNIT_PARAMETERS = [
     query_parameter(
@@ -308,4 +357,20 @@ ADMIN_UNIT_PARAMETERS = [
     ),
     query_parameter("division", "Only the units in this division. এই বিভাগের।", [("Rajshahi", "Rajshahi")]),
     query_parameter("district", "Only the units in this district (upazilas). এই জেলার।", [("Bogura", "বগুড়া")]),
+]
+PLACE_PARAMETERS = [
+    OpenApiParameter(
+        "q",
+        {"type": "string", "minLength": 1, "maxLength": settings.API_MAX_QUERY_LENGTH, "pattern": r"\S"},
+        OpenApiParameter.QUERY,
+        required=True,
+        description="The beginning or whole of a division, district or upazila name, English, Bangla or an "
+        "old spelling (Bogra); a trailing district/জেলা is ignored. বিভাগ, জেলা বা উপজেলার নাম বা তার শুরু।",
+        examples=[
+            OpenApiExample("Bogura", value="Bogura"),
+            OpenApiExample("বগুড়া", value="বগুড়া"),
+            OpenApiExample("old spelling", value="Bogra"),
+            OpenApiExample("beginning", value="bog"),
+        ],
+    ),
 ]

@@ -20,7 +20,7 @@ from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, F, Func, Q, Value
 
-from industries.bangla import normalise_text, to_ascii_digits
+from industries.bangla import normalise_text, to_ascii_digits, to_bangla_digits
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
 from industries.models import Enterprise
 from industries.resolver import get_resolver
@@ -282,6 +282,20 @@ def parse_keyed(name: str, parse, value):
         raise ValidationError({name: error.messages}) from None
 
 
+def check_query_length(value: str, *, name: str = "q") -> None:
+    """A search text costs more the longer it is: beyond API_MAX_QUERY_LENGTH characters, a 400."""
+    limit = settings.API_MAX_QUERY_LENGTH
+    if len(value) > limit:
+        raise ValidationError(
+            {
+                name: bilingual(
+                    f"{name} is {len(value):,} characters; at most {limit:,}.",
+                    f"{name}-এ {len(value):,}টি অক্ষর; সর্বোচ্চ {limit:,}টি।",
+                )
+            }
+        )
+
+
 class EnterpriseFilterSet(django_filters.FilterSet):
     division = AdminUnitFilter(level="division", help_text="BBS code or name, e.g. 50, Rajshahi, রাজশাহী")
     district = AdminUnitFilter(level="district", help_text="e.g. 10, Bogura, Bogra, বগুড়া")
@@ -322,31 +336,26 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return qs.filter(condition)
 
     def filter_text(self, qs, name, value):
-        """A substring of a name or the product, or a word of a name close in spelling (pg_trgm word
-        similarity at its threshold, pg_trgm.word_similarity_threshold, 0.6 by default). Every arm is an
-        operator that a trigram GIN index answers (ILIKE, ``%>``), so the OR is a union of bitmap index
-        scans; a function compared with a number would make it a scan of every row."""
-        limit = settings.API_MAX_QUERY_LENGTH
-        if len(value) > limit:
-            raise ValidationError(
-                {
-                    name: bilingual(
-                        f"q is {len(value):,} characters; at most {limit:,}.",
-                        f"q-এ {len(value):,}টি অক্ষর; সর্বোচ্চ {limit:,}টি।",
-                    )
-                }
-            )
+        """A substring of a name or of the English or Bangla product (its digits in either script), or, for a
+        query with a word of at least API_FUZZY_MIN_LENGTH characters, a word of a name close in spelling
+        (pg_trgm word similarity at its threshold, pg_trgm.word_similarity_threshold, 0.6 by default). A
+        short word shares most of its few trigrams with unrelated words (rice / Rich, তাঁত / তাঁবু), so it
+        matches as a substring only. Every arm is an operator that a trigram GIN index answers (ILIKE,
+        ``%>``), so the OR is a union of bitmap index scans; a function compared with a number would make it
+        a scan of every row."""
+        check_query_length(value, name=name)
         text = normalise_text(to_ascii_digits(value))
         if not text:
             return qs
-        pattern = Value(like_pattern(text))
-        return qs.filter(
-            Q(ILikeContains(F("name_en"), pattern))
-            | Q(ILikeContains(F("name_bn"), pattern))
-            | Q(ILikeContains(F("product"), pattern))
-            | Q(name_en__trigram_word_similar=text)
-            | Q(name_bn__trigram_word_similar=text)
-        )
+        condition = Q()
+        # Names keep the digits they were written with: "তাঁত 2" finds "তাঁত ২" too.
+        for variant in dict.fromkeys((text, to_bangla_digits(text))):
+            pattern = Value(like_pattern(variant))
+            for column in ("name_en", "name_bn", "product", "product_bn"):
+                condition |= Q(ILikeContains(F(column), pattern))
+        if max(len(word) for word in text.split()) >= settings.API_FUZZY_MIN_LENGTH:
+            condition |= Q(name_en__trigram_word_similar=text) | Q(name_bn__trigram_word_similar=text)
+        return qs.filter(condition)
 
     def filter_bbox(self, qs, name, value):
         return qs.filter(location__intersects=parse_keyed(name, parse_bbox, value))

@@ -29,6 +29,7 @@ PUBLIC_COLUMNS = {
     "isic_section": "isic_section",
     "isic_division": "isic_division",
     "product": "product",
+    "product_bn": "product_bn",
     "kind": "kind",
     "size_class": "size_class",
     "size_policy": "size_policy",

@@ -41,6 +41,7 @@ class EnterpriseSerializer(GeoFeatureModelSerializer):
             "isic_section",
             "isic_division",
             "product",
+            "product_bn",
             "kind",
             "size_class",
             "size_policy",

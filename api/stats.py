@@ -11,7 +11,8 @@ enterprises and would come back suppressed. To break a section down, filter by i
 division (``sector=13``).
 
 ``?format=geojson&by=district`` (or ``division``, ``upazila``) is a choropleth: every area of the level
-with its simplified boundary and the figures as properties, areas without enterprises at count 0. PostGIS
+with its simplified boundary, ``area_km2`` and the figures as properties (``per_km2``: enterprises per km²,
+4 decimals, null when suppressed), areas without enterprises at count 0. PostGIS
 builds the whole text (raw SQL because this is the fast path, as in ``api.geojson``). ``?simplify=<metres>``
 thins the boundaries further, as on ``/api/v1/divisions/``: a national map does not need ``geom_simple``'s
 detail, which is most of the answer's bytes.
@@ -42,6 +43,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from industries.freshness import data_as_of
 from industries.models import District, Division, Upazila
 from industries.size_class import SizeClass
 
@@ -70,6 +72,8 @@ FORMATS = ("json", "geojson")
 SUMMED = ("workers_male", "workers_female", "workers_total", "investment_bdt")
 # Boundary coordinates to 5 decimals (~1 m): geom_simple is already up to ~160 m off.
 BOUNDARY_DECIMALS = 5
+# A choropleth's enterprises per km²: 4 decimals tell one enterprise in a 5,000 km² district from none.
+PER_KM2_DECIMALS = 4
 
 
 def suppress_below(user) -> int:
@@ -153,7 +157,15 @@ def stats_json(queryset: QuerySet, *, by: list[str], below: int) -> dict:
     keys = tuple(key for level in by for key in GROUP_KEYS[level])
     total = shown(total_of(rows), below=below)
     groups = [shown(row, keys=keys, below=below) for row in rows] if by else [total]
-    return {"by": by, "total": total, "groups": groups, "suppressed_below": below or None}
+    freshness = data_as_of()
+    return {
+        "by": by,
+        "total": total,
+        "groups": groups,
+        "suppressed_below": below or None,
+        "data_as_of": freshness["as_of"],
+        "sources": freshness["sources"],
+    }
 
 
 def _figures_sql(alias: str, *, below: int) -> list[str]:
@@ -171,6 +183,14 @@ def _figures_sql(alias: str, *, below: int) -> list[str]:
     ]
 
 
+def _density_sql(alias: str, *, below: int) -> list[str]:
+    """``'name', value`` pairs of the area ``a``: its ``area_km2`` and its enterprises per km², rounded to
+    PER_KM2_DECIMALS, null where the count is (a density and an area would give the count back)."""
+    hidden = f"coalesce({alias}.count, 0) BETWEEN 1 AND {int(below) - 1}"
+    density = f"round((coalesce({alias}.count, 0) / nullif(a.area_km2, 0))::numeric, {PER_KM2_DECIMALS})"
+    return ["'area_km2', a.area_km2", f"'per_km2', CASE WHEN {hidden} THEN NULL ELSE {density} END"]
+
+
 def choropleth_geojson(
     queryset: QuerySet, *, level: str, below: int, simplify: float = 0.0
 ) -> tuple[str, str]:
@@ -182,7 +202,8 @@ def choropleth_geojson(
     )
     # The area's own columns under the names its group keys have in a stats row.
     names = [f"'{key}', a.{PUBLIC_COLUMNS[key].split('__')[1]}" for key in GROUP_KEYS[level]]
-    properties = f"json_build_object({', '.join(names + _figures_sql('s', below=below))})"
+    pairs = [*names, *_figures_sql("s", below=below), *_density_sql("s", below=below)]
+    properties = f"json_build_object({', '.join(pairs)})"
     summed = ", ".join(f"sum(sum_{field}) AS sum_{field}" for field in SUMMED)
     geometry = simplified("a.geom_simple", simplify)
     sql = f"""
@@ -217,9 +238,10 @@ STATS_PARAMETERS = [
     ),
     query_parameter(
         "format",
-        "json (default): {by, total, groups, suppressed_below}. geojson with by=division, district or "
-        "upazila: the areas' boundaries with the figures as properties, for a choropleth map; areas "
-        "without enterprises have count 0. "
+        "json (default): {by, total, groups, suppressed_below, data_as_of, sources}. geojson with "
+        "by=division, district or upazila: the areas' boundaries with the figures, area_km2 and per_km2 "
+        "(enterprises per km², 4 decimals, null when suppressed) as properties, for a choropleth map; "
+        "areas without enterprises have count 0. "
         "json: সারণি। geojson: মানচিত্রের জন্য এলাকার সীমানা ও সংখ্যা (by=বিভাগ, জেলা বা উপজেলা)।",
         [("table", "json"), ("district map", "geojson")],
         enum=list(FORMATS),

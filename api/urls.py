@@ -1,12 +1,13 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import exports, registrations, stats, views
+from . import exports, places, registrations, root, stats, views
 from . import history as history_views
 
 app_name = "api"
 
 urlpatterns = [
+    path("v1/", root.ApiRoot.as_view(), name="root"),
     path("v1/enterprises/", views.EnterpriseList.as_view(), name="enterprise-list"),
     path("v1/enterprises/<int:pk>/", views.EnterpriseDetail.as_view(), name="enterprise-detail"),
     path(
@@ -19,6 +20,7 @@ urlpatterns = [
     path("v1/districts/", views.AdminUnitList.as_view(level="district"), name="district-list"),
     path("v1/upazilas/", views.AdminUnitList.as_view(level="upazila"), name="upazila-list"),
     path("v1/stats/", stats.EnterpriseStats.as_view(), name="stats"),
+    path("v1/places/", places.PlaceList.as_view(), name="place-list"),
     path("v1/registrations/", registrations.RegistrationList.as_view(), name="registration-list"),
     path("v1/registrations/counts/", registrations.RegistrationCounts.as_view(), name="registration-counts"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -39,7 +39,10 @@ class EnterpriseList(APIView):
         params = request.query_params
         queryset = enterprise_list(params=params)
         cursor = Cursor.decode(params["cursor"]) if params.get("cursor") else None
-        page = enterprise_page(queryset, user=request.user, size=page_size(params), cursor=cursor)
+        count = parse_boolean(params["count"], name="count") if "count" in params else True
+        page = enterprise_page(
+            queryset, user=request.user, size=page_size(params), cursor=cursor, count=count
+        )
         links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
         for rel, page_cursor in (("next", page.next_cursor), ("prev", page.prev_cursor)):
             if page_cursor:

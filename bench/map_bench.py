@@ -25,6 +25,19 @@ limit; its national view once, last, since it may exhaust the renderer's memory.
 "+1st shot" is how long the first screenshot after "complete" takes. Headless Chromium (here without a GPU)
 rasterises a page's pixels when asked for them, so this is the time still to go before the view is on
 screen: a few tens of milliseconds for the map's canvas tiles, minutes for thousands of DOM markers.
+
+``--lighthouse`` (or ``--lighthouse-only``, without the timings above) then runs Lighthouse on the national
+map, its mobile and desktop presets, categories performance and accessibility, in Debian's Chromium
+(CHROME_PATH=/usr/bin/chromium, headless), against the production stack (scripts/serve_prod.sh: nginx's
+compression and cache headers are what Lighthouse judges; runserver has neither) on the same database, with
+its files under var/map_bench/prod. It prints each preset's scores (median of --lighthouse-runs), the metrics
+and the opportunities the issue names (render-blocking resources, total byte weight, text compression, cache
+lifetimes) and any accessibility audit that failed; the reports are bench/out/lighthouse-*.json. Lighthouse
+is installed on first use from bench/lighthouse/package-lock.json (npm ci there): it is ~200 packages, kept
+out of the repository's package.json, which `make setup` installs for the tests. Where it cannot run, the
+script says why and goes on.
+
+    .venv/bin/python bench/map_bench.py --lighthouse-only --lighthouse-runs 3
 """
 
 import argparse
@@ -32,6 +45,8 @@ import contextlib
 import http.server
 import json
 import os
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -49,6 +64,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.prod_stack import serve_prod  # the standard library only: no Django here
+
 OUT = ROOT / "bench" / "out"
 BENCH_DSN = "postgis://geodb:geodb@127.0.0.1:5432/geodb_api_bench"
 CHROMIUM = "/usr/bin/chromium"
@@ -65,14 +83,31 @@ QUIET_SECONDS = 0.5  # no new request for this long after the page is ready: Pla
 # The issue: no page may ever ask for more than a few thousand GeoJSON features.
 GEOJSON_FEATURE_BUDGET = 3000
 
+LIGHTHOUSE_DIR = ROOT / "bench" / "lighthouse"
+LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+LIGHTHOUSE_PRESETS = ("mobile", "desktop")
+# Issue 12's targets, in Lighthouse's 0-100 scores.
+LIGHTHOUSE_TARGETS = {"performance": 90, "accessibility": 100}
+LIGHTHOUSE_METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+)
+LIGHTHOUSE_OPPORTUNITIES = (
+    "render-blocking-resources",
+    "total-byte-weight",
+    "uses-text-compression",
+    "uses-long-cache-ttl",
+)
+
 # What the map page says about itself: null while anything is still loading or moving.
 MAP_READY = """() => {
   const debug = window.bscicMap && window.bscicMap.debug;
-  const map = debug && debug.map();
-  if (!map || !debug.idle() || map._animatingZoom) return null;
-  let grid = null;
-  map.eachLayer((layer) => { if (layer._vectorTiles) grid = layer; });
-  if (grid && grid._loading) return null;
+  // idle(): no API request and no tile of the page in flight; zooming(): a zoom animation runs.
+  if (!debug || !debug.idle() || debug.zooming()) return null;
+  const map = debug.map();
   return {
     now: performance.now(),
     zoom: map.getZoom(),
@@ -471,9 +506,19 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="loads of each map view; the median is shown")
     parser.add_argument("--naive-limit", type=float, default=180, help="seconds the naive page gets per load")
     parser.add_argument("--map-timeout", type=float, default=120, help="seconds the map gets per load")
+    parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on the national map")
+    parser.add_argument("--lighthouse-only", action="store_true", help="only Lighthouse, not the timings")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs a preset (median)")
+    parser.add_argument("--lighthouse-path", default="/", help="the page Lighthouse loads (e.g. /?lang=bn)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    if not args.lighthouse_only:
+        render_times(args)
+    if args.lighthouse or args.lighthouse_only:
+        lighthouse(args)
 
+
+def render_times(args) -> None:
     django_port, naive_port = free_port(), free_port()
     base = f"http://127.0.0.1:{django_port}"
     naive_origin = f"http://127.0.0.1:{naive_port}"
@@ -652,6 +697,176 @@ def report(args, results: dict, totals: dict) -> None:
             elif result.get("screenshot_error"):
                 print(f"  {page} {name}: no screenshot ({result['screenshot_error']})")
     print(f"server log: {(OUT / 'server.log').relative_to(ROOT)}")
+
+
+# --- Lighthouse --------------------------------------------------------------------------------------------
+
+
+def tail(text: str, lines: int = 6) -> str:
+    return " | ".join(line.strip() for line in text.strip().splitlines()[-lines:] if line.strip())
+
+
+def lighthouse_missing() -> str | None:
+    """None once bench/lighthouse's Lighthouse is installed (npm ci there, the first time), else why not."""
+    if LIGHTHOUSE_CLI.exists():
+        return None
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        return "Node.js or npm is missing (scripts/system.sh installs Debian's nodejs and npm)"
+    print("Installing Lighthouse into bench/lighthouse/node_modules (npm ci) …", flush=True)
+    done = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=LIGHTHOUSE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode or not LIGHTHOUSE_CLI.exists():
+        return f"npm ci in bench/lighthouse failed ({done.returncode}): {tail(done.stderr)}"
+    return None
+
+
+def run_lighthouse(url: str, preset: str, report_path: Path) -> dict:
+    """One Lighthouse run in Debian's Chromium: the scores, metrics and opportunities, or why it failed."""
+    report_path.unlink(missing_ok=True)
+    chrome_flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    command = [
+        "node",
+        str(LIGHTHOUSE_CLI),
+        url,
+        "--only-categories=performance,accessibility",
+        "--output=json",
+        f"--output-path={report_path}",
+        f"--chrome-flags={chrome_flags}",
+        "--max-wait-for-load=90000",
+        "--quiet",
+    ]
+    if preset == "desktop":
+        command.append("--preset=desktop")  # mobile is Lighthouse's default: a slow 4G phone, 4x CPU
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return {"error": "Lighthouse did not finish in 600 s"}
+    if done.returncode or not report_path.exists():
+        return {"error": f"Lighthouse exited with {done.returncode}: {tail(done.stderr)}"}
+    lhr = json.loads(report_path.read_text())
+    if lhr.get("runtimeError"):
+        error = lhr["runtimeError"]
+        return {"error": f"Lighthouse: {error.get('code')}: {error.get('message')}"}
+    audits = lhr["audits"]
+    scores = {name: category["score"] for name, category in lhr["categories"].items()}
+    if any(score is None for score in scores.values()):
+        return {"error": f"Lighthouse gave no score: {scores}; warnings: {lhr.get('runWarnings')}"}
+    accessibility_refs = lhr["categories"]["accessibility"]["auditRefs"]
+    user_agent = lhr.get("environment", {}).get("hostUserAgent", "")
+    return {
+        "scores": {name: round(score * 100) for name, score in scores.items()},
+        "metrics": {key: audits[key].get("displayValue", "–") for key in LIGHTHOUSE_METRICS},
+        "opportunities": {key: audits[key] for key in LIGHTHOUSE_OPPORTUNITIES if key in audits},
+        "accessibility_failed": [
+            (ref["id"], audits[ref["id"]]["title"])
+            for ref in accessibility_refs
+            if audits[ref["id"]].get("score") is not None and audits[ref["id"]]["score"] < 1
+        ],
+        "warnings": lhr.get("runWarnings", []),
+        "benchmark_index": lhr.get("environment", {}).get("benchmarkIndex"),
+        "version": lhr.get("lighthouseVersion"),
+        "browser": next((word for word in user_agent.split() if "Chrome/" in word), "Chromium"),
+        "report": report_path,
+    }
+
+
+def lighthouse(args) -> None:
+    print("\nLighthouse on the national map (production stack: nginx → gunicorn)")
+    missing = lighthouse_missing()
+    if missing:
+        print(f"  Lighthouse cannot run here: {missing}")
+        return
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "GEODB_PROD_RUN_DIR": str(ROOT / "var" / "map_bench" / "prod"),
+        "GEODB_BASEMAP_URL": "",  # offline, as for the timings
+        "GEODB_API_ANON_RATE": "100000/minute",
+        "GEODB_TILES_ANON_RATE": "100000/minute",
+    }
+    try:
+        server = serve_prod(port, env)
+    except RuntimeError as error:
+        print(f"  Lighthouse not run: the production stack did not start: {error} (var/map_bench/prod/logs/)")
+        return
+    url = f"http://127.0.0.1:{port}{args.lighthouse_path}"
+    results = {}
+    try:
+        # A first load for the server (imports, templates, the statistics' cache), not measured.
+        with contextlib.suppress(urllib.error.URLError, TimeoutError):
+            urllib.request.urlopen(url, timeout=300).read()
+        for preset in LIGHTHOUSE_PRESETS:
+            runs = []
+            for number in range(args.lighthouse_runs):
+                result = run_lighthouse(url, preset, OUT / f"lighthouse-{preset}-{number + 1}.json")
+                runs.append(result)
+                if "error" in result:
+                    print(f"  {preset} run {number + 1}: {result['error']}", flush=True)
+                    break
+                print(f"  {preset} run {number + 1}: {result['scores']}", flush=True)
+            results[preset] = runs
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    lighthouse_report(url, results)
+
+
+def lighthouse_item(audit_id: str, item: dict) -> str:
+    where = short(item.get("url", "?"), 70)
+    if audit_id == "uses-long-cache-ttl":
+        lifetime = item.get("cacheLifetimeMs", 0) / 1000
+        return f"{where} (cached {lifetime:,.0f} s, {item.get('totalBytes', 0):,} B)"
+    if audit_id == "total-byte-weight":
+        return f"{where} ({item.get('totalBytes', 0):,} B)"
+    saved = []
+    if item.get("wastedMs"):
+        saved.append(f"{item['wastedMs']:,.0f} ms")
+    if item.get("wastedBytes"):
+        saved.append(f"{item['wastedBytes']:,} B")
+    return f"{where} (saves {', '.join(saved) or '–'})"
+
+
+def lighthouse_report(url: str, results: dict) -> None:
+    print(f"\nLighthouse: {url}")
+    for preset, runs in results.items():
+        failed = [r["error"] for r in runs if "error" in r]
+        done = [r for r in runs if "error" not in r]
+        if failed:
+            print(f"  {preset}: Lighthouse could not run: {failed[0]}")
+        if not done:
+            continue
+        middle = sorted(done, key=lambda r: r["scores"]["performance"])[len(done) // 2]
+        performance = [r["scores"]["performance"] for r in done]
+        verdicts = ", ".join(
+            f"{name} {middle['scores'][name]} (target {'≥ ' if name == 'performance' else ''}{target}: "
+            f"{'met' if middle['scores'][name] >= target else 'NOT met'})"
+            for name, target in LIGHTHOUSE_TARGETS.items()
+        )
+        print(
+            f"  {preset}: {verdicts}; performance of {len(done)} runs {min(performance)}–{max(performance)}; "
+            f"Lighthouse {middle['version']}, {middle['browser']}, "
+            f"CPU benchmark index {middle['benchmark_index']}"
+        )
+        print("    " + ", ".join(f"{key} {value}" for key, value in middle["metrics"].items()))
+        for audit_id, audit in middle["opportunities"].items():
+            score = audit.get("score")
+            mark = "ok" if score is not None and score >= 0.9 else "TO DO"
+            print(f"    {audit_id}: {audit.get('displayValue') or '–'} (score {score}, {mark})")
+            items = (audit.get("details") or {}).get("items") or []
+            for item in items[:6]:
+                print(f"      {lighthouse_item(audit_id, item)}")
+        failed = ", ".join(f"{audit_id} ({title})" for audit_id, title in middle["accessibility_failed"])
+        print(f"    accessibility audits failed: {failed or 'none'}")
+        for warning in middle["warnings"]:
+            print(f"    warning: {warning[:200]}")
+        print(f"    report: {middle['report'].relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

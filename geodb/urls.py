@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from api.ogc import LandingPage
 
+from . import views
+
 admin.site.site_header = "BSCIC industry GIS · বিসিক শিল্প জিআইএস"
 admin.site.site_title = "BSCIC industry GIS"
 
@@ -15,6 +17,7 @@ urlpatterns = [
     path("ogc/", include("api.ogc")),
     path("tiles/", include("api.tiles")),
     path("payments/", include("payments.urls")),
+    path("about/data/", views.about_data, name="about-data"),
     path("", include("certificates.urls")),
     path("", include("storefronts.urls")),
     path("", include("ekshop.urls")),

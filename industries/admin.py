@@ -108,7 +108,7 @@ class EnterpriseAdmin(LeafletGeoAdmin):
         "district",
     ]
     list_select_related = ["district", "upazila"]
-    search_fields = ["name_en", "name_bn", "registration_no", "product"]
+    search_fields = ["name_en", "name_bn", "registration_no", "product", "product_bn"]
     personal_search_fields = ["owner_name", "owner_phone", "owner_nid"]
     actions = ["restore_selected"]
     autocomplete_fields = ["stated_district", "stated_upazila"]
@@ -140,6 +140,7 @@ class EnterpriseAdmin(LeafletGeoAdmin):
                     "isic_section",
                     "isic_division",
                     "product",
+                    "product_bn",
                     "is_family_based",
                     "is_labour_intensive",
                     "investment_bdt",

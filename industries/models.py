@@ -217,6 +217,11 @@ class Enterprise(models.Model):
     isic_section = models.CharField(_("ISIC/BSIC section"), max_length=1, blank=True)
     isic_division = models.CharField(_("ISIC/BSIC division"), max_length=2, blank=True)
     product = models.CharField(_("products / activity"), max_length=255, blank=True)
+    # The same in Bangla, for the Bangla map and pages. A database default as well: bulk paths (COPY, raw
+    # INSERTs of benchmarks and tests) name their own columns, and a NOT NULL column without one breaks them.
+    product_bn = models.CharField(
+        _("products / activity (Bangla)"), max_length=255, blank=True, default="", db_default=""
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     is_family_based = models.BooleanField(_("family-based"), default=False)
     is_labour_intensive = models.BooleanField(

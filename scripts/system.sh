@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Install the system packages the project needs (PostgreSQL 15 + PostGIS 3, GDAL, Python venv; for the
-# browser tests Debian's Chromium and a Bangla font), only if one is missing. Needs root or passwordless
-# sudo for apt-get; says so instead of failing obscurely.
+# Install the system packages the project needs (PostgreSQL 15 + PostGIS 3, GDAL, Python venv, Node.js and
+# npm; for the browser tests Debian's Chromium and a Bangla font), only if one is missing. Needs root or
+# passwordless sudo for apt-get; says so instead of failing obscurely.
 set -euo pipefail
 
 # Extra packages may be named on the command line: `make test` adds chromium and a Bangla font (without
 # one, screenshots show boxes for Bangla text).
-# Pango: WeasyPrint's text layout, for the PDF receipts (and their Bangla shaping).
-packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin python3-venv libpango-1.0-0 libpangoft2-1.0-0 "$@")
+# Pango: WeasyPrint's text layout, for the PDF receipts (and their Bangla shaping). npm: `npm ci` of
+# package.json, the browser tests' axe-core.
+packages=(postgresql-15 postgresql-15-postgis-3 gdal-bin python3-venv libpango-1.0-0 libpangoft2-1.0-0
+    nodejs npm "$@")
 if [ -n "${DATABASE_URL:-}" ]; then
     # An external PostGIS: only the client libraries GeoDjango loads (GDAL pulls GEOS and PROJ).
-    packages=(gdal-bin python3-venv libpango-1.0-0 libpangoft2-1.0-0 "$@")
+    packages=(gdal-bin python3-venv libpango-1.0-0 libpangoft2-1.0-0 nodejs npm "$@")
 fi
 
 missing=()
@@ -20,6 +22,10 @@ done
 # A Python that is not Debian's (pyenv, a container image) brings its own venv; do not ask for Debian's.
 if python3 -c "import ensurepip, venv" 2>/dev/null; then
     missing=("${missing[@]/python3-venv}")
+fi
+# Likewise a Node.js that is not Debian's (NodeSource's, nvm's) brings its own npm.
+if command -v npm >/dev/null; then
+    missing=($(printf '%s\n' "${missing[@]}" | grep -vx 'nodejs\|npm' || true))
 fi
 missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -115,6 +115,20 @@ HEADER_VARIANTS: dict[str, list[str]] = {
         "শিল্পের ধরন",
         "পণ্যের নাম",
     ],
+    # "product" is routed per row by script like "name", unless the file also has this Bangla column.
+    "product_bn": [
+        "product_bn",
+        "product (bangla)",
+        "product (bengali)",
+        "product in bangla",
+        "bangla product",
+        "products (bangla)",
+        "activity (bangla)",
+        "পণ্য (বাংলা)",
+        "বাংলায় পণ্য",
+        "উৎপাদিত পণ্য (বাংলা)",
+        "প্রধান পণ্য (বাংলা)",
+    ],
     "kind": [
         "kind",
         "type",

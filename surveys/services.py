@@ -289,6 +289,7 @@ WRITABLE_FIELDS = (
     "isic_section",
     "isic_division",
     "product",
+    "product_bn",
     "kind",
     "is_family_based",
     "is_labour_intensive",

@@ -76,6 +76,7 @@ _TEXT = {
     "owner_name",
     "address",
     "product",
+    "product_bn",
     "district",
     "upazila",
     "division",
@@ -112,8 +113,14 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
     flag((rows.name_en == "") & (rows.name_bn == ""), "name_missing")
     rows["name_en_key"] = name_key_series(rows.name_en)
     rows["name_bn_key"] = name_key_series(rows.name_bn)
-    for target in ("owner_name", "address", "product"):
+    for target in ("owner_name", "address"):
         rows[target] = col(target)
+    # Products: with a Bangla product column, "product" is the English one; alone, it is split by script.
+    rows["product"], rows["product_bn"] = col("product"), col("product_bn")
+    if "product_bn" not in present:
+        is_bangla = rows["product"].str.contains(_BANGLA_LETTER, regex=True)
+        rows["product_bn"] = rows["product"].where(is_bangla, "")
+        rows["product"] = rows["product"].where(~is_bangla, "")
     rows["registration_no"] = (
         col("registration_no")
         .astype(str)
@@ -240,7 +247,16 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
 
 def _limits():
     fields = {f.name: f for f in Enterprise._meta.concrete_fields}
-    texts = ("name_en", "name_bn", "name_en_key", "name_bn_key", "owner_name", "product", "registration_no")
+    texts = (
+        "name_en",
+        "name_bn",
+        "name_en_key",
+        "name_bn_key",
+        "owner_name",
+        "product",
+        "product_bn",
+        "registration_no",
+    )
     numbers = ("investment_bdt", "workers_male", "workers_female", "workers_total", "year_established")
     ranges = {}
     for name in numbers:

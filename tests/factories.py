@@ -25,3 +25,15 @@ def api_key_for(user, **fields) -> str:
 
     _, key = ApiKey.objects.create_key(user=user, name=fields.pop("name", f"key of {user}"), **fields)
     return key
+
+
+def located_enterprises(points: list[tuple[float, float]], **fields) -> list[Enterprise]:
+    """One enterprise at each (lon, lat), placed in its division, district and upazila as an import
+    would (industries.locate), so that the filters and the map find it."""
+    from industries.locate import locate_enterprises
+
+    made = [EnterpriseFactory(location=Point(lon, lat, srid=4326), **fields) for lon, lat in points]
+    locate_enterprises(ids=[e.id for e in made])
+    for enterprise in made:
+        enterprise.refresh_from_db()
+    return made

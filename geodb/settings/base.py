@@ -53,6 +53,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "geodb.middleware.AbsoluteRedirectMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Compresses what the views write (GeoJSON, choropleths, tiles, streamed CSV) for clients that accept
+    # gzip; outside every middleware that reads or writes the body. Django's adds random bytes to each
+    # answer against BREACH. prod.py puts WhiteNoise just above it: static files come compressed already.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,6 +179,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Static files of the site itself (the about pages' style sheet), not of an app.
+STATICFILES_DIRS = [BASE_DIR / "geodb" / "static"]
 
 # The basemap is a setting because government intranets and these machines are offline. The map draws
 # the admin boundaries from the database, so it stays usable when the tiles cannot load.
@@ -295,6 +301,9 @@ EXPORT_IDLE_TIMEOUT = os.environ.get("GEODB_EXPORT_IDLE_TIMEOUT", "5min")
 # up to this many characters (its cost grows with its length); beyond either, a 400.
 API_MAX_RADIUS_METRES = float(os.environ.get("GEODB_API_MAX_RADIUS_METRES", 50_000))
 API_MAX_QUERY_LENGTH = int(os.environ.get("GEODB_API_MAX_QUERY_LENGTH", 100))
+# q= words shorter than this many characters (after Unicode normalisation; a Bangla vowel sign counts as one)
+# match as substrings only: spelling similarity of so few trigrams finds unrelated words (rice / Rich).
+API_FUZZY_MIN_LENGTH = 5
 # Statistics answers kept in the Django cache under the data version (api.tiles.data_version), so a new
 # version is never served an old figure; 0: off.
 API_STATS_CACHE_SECONDS = int(os.environ.get("GEODB_API_STATS_CACHE_SECONDS", 24 * 3600))

@@ -10,6 +10,8 @@ the enterprise's history version labelled with the tracking number. After commit
 so tiles, their ETags and the statistics show the enterprise at the next request.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -26,6 +28,9 @@ from ..numbers import next_registration_no
 from ..signals import send_registered
 from ..workflow import application_move
 
+# Bangla script, as the importer tells a Bangla name or product from an English one (surveys.validate).
+_BANGLA_LETTER = re.compile("[\u0980-\u09ff]")
+
 
 class EnterpriseNotSaved(RegistrationError):
     """The enterprise record refused the application's figures (a check the form should have made)."""
@@ -39,13 +44,16 @@ def enterprise_values(application: Application) -> dict:
     """What the registration says about the enterprise, by Enterprise field. The size class is not among
     them: enterprise_save classifies from the figures, as for every enterprise."""
     owner = application.owners.first()
+    # The applicant writes the products in one box, in either language: Bangla goes to the Bangla product.
+    bangla_products = bool(_BANGLA_LETTER.search(application.products))
     return {
         "name_en": application.name_en,
         "name_bn": application.name_bn,
         "kind": application.kind,
         "isic_section": application.isic_section,
         "isic_division": application.isic_division,
-        "product": application.products,
+        "product": "" if bangla_products else application.products,
+        "product_bn": application.products if bangla_products else "",
         "is_family_based": application.is_family_based,
         "investment_bdt": application.fixed_assets_bdt,  # land and building excluded
         "workers_male": application.workers_male,

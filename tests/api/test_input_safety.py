@@ -193,7 +193,12 @@ def test_q_is_answered_from_the_trigram_indexes(enterprise, text):
     assert filterset.is_valid(), filterset.errors
     plan = _plan(filterset.qs.order_by())  # by id, the primary key's index would be scanned instead
     assert "Seq Scan on industries_enterprise" not in plan, plan
-    for index in ("enterprise_name_en_trgm", "enterprise_name_bn_trgm", "enterprise_product_trgm"):
+    for index in (
+        "enterprise_name_en_trgm",
+        "enterprise_name_bn_trgm",
+        "enterprise_product_trgm",
+        "enterprise_product_bn_trgm",
+    ):
         assert index in plan, plan
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from industries.services import enterprise_save
 from tests.factories import EnterpriseFactory
@@ -70,3 +70,22 @@ def test_the_service_normalises_phone_and_nid_and_computes_the_size_class():
 def test_the_service_rejects_a_bad_phone_with_a_clear_message():
     with pytest.raises(ValidationError, match="mobile"):
         enterprise_save(enterprise=EnterpriseFactory.build(owner_phone="02-9555555"))
+
+
+def test_a_raw_insert_without_the_bangla_product_stores_it_empty():
+    """Bulk paths and benchmarks INSERT with their own column lists: the column's database default keeps
+    them working."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO industries_enterprise (
+                name_en, name_bn, name_en_key, name_bn_key, owner_name, owner_phone, owner_nid, address,
+                location, district_mismatch, isic_section, isic_division, product, kind, is_family_based,
+                is_labour_intensive, size_class, size_policy, status, is_synthetic, created, updated)
+            VALUES ('Raw Works', '', '', '', '', '', '', '', ST_SetSRID(ST_MakePoint(89.37, 24.85), 4326),
+                    false, '', '', 'Bread', 'manufacturing', false, false, '', '', 'active', false, now(),
+                    now())
+            RETURNING product_bn
+            """
+        )
+        assert cursor.fetchone() == ("",)

@@ -103,6 +103,23 @@ def test_staff_with_view_personal_see_and_search_owner_data(client, django_user_
     assert found_by_phone(client, enterprise)
 
 
+def test_the_bangla_product_is_edited_searched_and_versioned_in_the_admin(
+    client, django_user_model, enterprise
+):
+    staff(client, django_user_model, *EDITOR)
+    url = reverse("admin:industries_enterprise_change", args=[enterprise.pk])
+    assert 'name="product_bn"' in client.get(url).content.decode()
+    response = client.post(url, change_form(enterprise, product="gamchha", product_bn="গামছা"))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    enterprise.refresh_from_db()
+    assert (enterprise.product, enterprise.product_bn) == ("gamchha", "গামছা")
+    edit = enterprise_versions(enterprise.pk, personal=False)[-1]
+    assert edit["changes"]["product_bn"] == ["", "গামছা"]
+    assert EnterpriseEvent.objects.filter(pgh_obj_id=enterprise.pk).latest("pgh_id").product_bn == "গামছা"
+    changelist = client.get(reverse("admin:industries_enterprise_changelist"), {"q": "গামছা"})
+    assert f"/{enterprise.pk}/change/" in changelist.content.decode()
+
+
 def test_the_history_page_lists_versions_only_with_the_permission(client, django_user_model, enterprise):
     staff(client, django_user_model, "view_enterprise", "change_enterprise")
     page = client.get(reverse("admin:industries_enterprise_history", args=[enterprise.pk])).content.decode()

@@ -3,7 +3,7 @@ from django.db.models import Count
 
 from industries.models import Enterprise
 from industries.size_class import SizeClass, classify_size
-from industries.synthetic import CENSUS_2013, synthetic_enterprises_create
+from industries.synthetic import CENSUS_2013, PRODUCTS, synthetic_enterprises_create
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +62,9 @@ def test_personal_fields_are_in_canonical_form(generated):
     sample = generated.values_list("owner_phone", "owner_nid")[:1000]
     assert all(phone.startswith("+8801") and len(phone) == 14 for phone, _ in sample)
     assert all(len(nid) in (10, 13, 17) and nid.isdigit() for _, nid in sample)
+
+
+def test_each_product_is_written_in_english_and_bangla_as_a_pair(generated):
+    pairs = {english: bangla for english, bangla, *_ in PRODUCTS}
+    sample = list(generated.values_list("product", "product_bn")[:1000])
+    assert sample and all(pairs[english] == bangla for english, bangla in sample)

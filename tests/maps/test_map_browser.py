@@ -6,98 +6,26 @@ phone.png) for a person to look at.
 """
 
 import io
-import json
-import urllib.request
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
-import pytest
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from industries.locate import locate_enterprises
-from tests.browser import ARTIFACTS, chromium
+from tests.browser import ARTIFACTS
 from tests.factories import EnterpriseFactory
+from tests.maps.pages import Watched, api, query, wait_idle, wait_rendered
 
 RAJSHAHI, BOGURA = "50", "10"
 BOGURA_BOX = (88.9, 24.5, 89.8, 25.2)  # lon/lat, around the district
 KNOWN = 8
 
-# The screen positions of the enterprises the loaded vector tiles draw, as [id, x, y] in map pixels.
-ENTERPRISES_ON_SCREEN = """() => {
-  const map = window.bscicMap.debug.map();
-  const grid = Object.values(map._layers).find((layer) => layer._vectorTiles);
-  const size = grid.getTileSize();
-  const out = [];
-  for (const key in grid._vectorTiles) {
-    const [x, y, z] = key.split(":").map(Number);
-    if (z !== map.getZoom()) continue;
-    const features = grid._vectorTiles[key]._features;
-    for (const id in features) {
-      if (features[id].layerName !== "enterprises") continue;
-      const pixel = features[id].feature._point.add(L.point(x, y).scaleBy(size));
-      const point = map.latLngToContainerPoint(map.unproject(pixel, z));
-      out.push([Number(id), point.x, point.y]);
-    }
-  }
-  return out;
-}"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
-
-
-class Watched:
-    """A page with every request, failed request, error response and console error recorded."""
-
-    def __init__(self, browser, base_url: str, **context):
-        self.base_url = base_url
-        self.context = browser.new_context(**context)
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.foreign: list[str] = []
-        self.requests: list[str] = []
-        page = self.page
-        page.on("requestfailed", lambda r: self.problems.append(f"failed {r.url}: {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status} {r.url}"))
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("request", self._request)
-
-    def _request(self, request):
-        self.requests.append(request.url)
-        if not request.url.startswith((self.base_url, "data:", "blob:")):
-            self.foreign.append(request.url)
-
-    def close(self):
-        self.context.close()
-
-
-def api(live_server, path: str) -> dict:
-    with urllib.request.urlopen(f"{live_server.url}{path}") as response:
-        return json.loads(response.read())
-
-
-def query(page) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
-
-
-def wait_idle(page):
-    page.wait_for_function("() => window.bscicMap && window.bscicMap.debug.idle()")
-
-
-def wait_rendered(page, expected: int):
-    try:
-        page.wait_for_function(
-            "n => window.bscicMap.debug.renderedCount() === n", arg=expected, timeout=20_000
-        )
-    except Exception:
-        shown = page.evaluate("() => window.bscicMap.debug.renderedCount()")
-        raise AssertionError(f"the map draws {shown} enterprises, the API counts {expected}") from None
+# The screen positions of the enterprises the map draws, as [id, x, y] in map pixels (the tile layer's own
+# account of what it drew).
+ENTERPRISES_ON_SCREEN = """() => window.bscicMap.debug.onScreen()
+  .filter((f) => f.kind === "enterprise").map((f) => [f.id, f.x, f.y])"""
 
 
 def known_enterprises() -> list:
@@ -138,7 +66,7 @@ def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_po
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_contain_text("BSCIC industry GIS")
     expect(page.locator("#total-count")).to_have_attribute("data-value", str(national))
-    expect(page.locator(".legend h4")).to_have_text("Enterprises by division")
+    expect(page.locator(".legend .legend-title")).to_have_text("Enterprises by division")
     expect(page.locator("#synthetic-note")).to_be_visible()
     wait_idle(page)
     page.screenshot(path=ARTIFACTS / "national.png")
@@ -240,11 +168,11 @@ def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_po
     popup = fresh.page.locator(".leaflet-popup-content .popup")
     expect(popup).to_have_attribute("data-enterprise", str(target[0]))
     enterprise = next(e for e in made if e.id == target[0])
-    expect(popup.locator("h3")).to_have_text(enterprise.name_en)
+    expect(popup.locator("h2")).to_have_text(enterprise.name_en)
     for text in ("Small", "C · Manufacturing", "Handloom saree", "2015", "Bogura Sadar", "Bogura"):
         expect(popup).to_contain_text(text)
     assert "Secret Owner" not in popup.inner_text()
-    expect(popup.locator("a")).to_have_attribute("href", f"/api/v1/enterprises/{enterprise.id}/")
+    expect(popup.locator("a").last).to_have_attribute("href", f"/api/v1/enterprises/{enterprise.id}/")
     fresh.page.wait_for_function(  # the popup's fade-in, for the screenshot
         "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
     )
@@ -272,6 +200,9 @@ def test_on_a_phone_the_panel_comes_below_the_map_and_the_controls_take_the_keyb
     panel_box = page.locator("#panel").bounding_box()
     assert panel_box["y"] >= map_box["y"] + map_box["height"] - 1
     assert panel_box["width"] > 300 and map_box["width"] > 300
+    # The filters wait in a drawer; opened, they take the keyboard in order.
+    expect(page.locator("#f-division")).to_be_hidden()
+    page.click("#filters-toggle")
     page.focus("#f-division")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "f-district"

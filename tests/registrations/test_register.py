@@ -91,7 +91,7 @@ def test_registering_creates_the_enterprise_with_the_applications_figures(paid, 
         "C",
         "13",
     )
-    assert enterprise.product == "Nakshi kantha"
+    assert (enterprise.product, enterprise.product_bn) == ("Nakshi kantha", "")
     assert enterprise.location.equals_exact(DHAKA_POINT, 1e-9)
     assert enterprise.address == "House 12, Road 3, Mirpur, Dhaka"
     # Fixed assets are machinery and other fixed assets; land and building are left out.
@@ -170,6 +170,24 @@ def test_the_same_name_within_50_m_is_linked_and_keeps_what_the_application_leav
     assert existing.name_en == "Rahima Handicrafts" and existing.product == "Nakshi kantha"
     assert existing.isic_division == "14"  # the application left it empty: the stored one stays
     assert Enterprise.objects.count() == 2 and Enterprise.objects.get(pk=other.pk).registration_no is None
+
+
+def test_products_written_in_bangla_go_to_the_bangla_product(paid, approving_officer):
+    registered = application_register(application_id=paid(products="নকশি কাঁথা").pk, user=approving_officer.user)
+    enterprise = Enterprise.objects.get(pk=registered.enterprise_id)
+    assert (enterprise.product, enterprise.product_bn) == ("", "নকশি কাঁথা")
+
+
+def test_a_bangla_product_keeps_the_stored_english_one(paid, approving_officer):
+    existing = EnterpriseFactory(
+        name_en="Rahima Handicrafts", name_bn="", location=DHAKA_POINT, product="Nakshi kantha"
+    )
+    existing.full_clean()  # the name keys, as every saved enterprise has them
+    existing.save()
+    registered = application_register(application_id=paid(products="নকশি কাঁথা").pk, user=approving_officer.user)
+    assert registered.enterprise_id == existing.pk
+    existing.refresh_from_db()
+    assert (existing.product, existing.product_bn) == ("Nakshi kantha", "নকশি কাঁথা")
 
 
 def test_the_same_name_60_m_away_is_another_enterprise(paid, approving_officer):

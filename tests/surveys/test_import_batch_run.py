@@ -299,3 +299,50 @@ def test_a_sheet_with_a_bangla_and_an_english_name_column_keeps_both(survey, tmp
     assert batch.status == ImportBatch.Status.SUCCEEDED and batch.unmapped_headers == []
     enterprise = Enterprise.objects.get()
     assert (enterprise.name_bn, enterprise.name_en) == ("করতোয়া তাঁত", "Karatoya Handloom")
+
+
+def products() -> dict[str, tuple[str, str]]:
+    return {e.name_en: (e.product, e.product_bn) for e in Enterprise.objects.all()}
+
+
+def test_an_english_and_a_bangla_product_column_fill_both_products(survey, tmp_path):
+    headers = ["Name of Enterprise", "Main Product", "পণ্য (বাংলা)", "Latitude", "Longitude"]
+    rows = [
+        ["Karatoya Handloom", "Handloom saree", "তাঁতের শাড়ি", "24.8465", "89.3697"],
+        ["Padma Pottery", "Clay pots", "", "24.8000", "89.3000"],
+    ]
+    batch = run(survey, write_csv(tmp_path / "products.csv", rows, headers))
+    assert batch.status == ImportBatch.Status.SUCCEEDED, batch.error
+    assert batch.unmapped_headers == [] and batch.created_count == 2
+    assert batch.mapping["columns"]["পণ্য (বাংলা)"] == "product_bn"
+    assert products() == {
+        "Karatoya Handloom": ("Handloom saree", "তাঁতের শাড়ি"),
+        "Padma Pottery": ("Clay pots", ""),
+    }
+    assert run(survey, write_csv(tmp_path / "products.csv", rows, headers)).unchanged_count == 2
+
+    # A later sheet with the Bangla product only leaves the stored English one alone.
+    headers = ["Name of Enterprise", "product_bn", "Latitude", "Longitude"]
+    rows = [["Padma Pottery", "মাটির হাঁড়ি", "24.8000", "89.3000"]]
+    batch = run(survey, write_csv(tmp_path / "bangla.csv", rows, headers))
+    assert (batch.updated_count, batch.created_count) == (1, 0)
+    assert products()["Padma Pottery"] == ("Clay pots", "মাটির হাঁড়ি")
+
+
+def test_one_product_column_is_split_by_script_row_by_row(survey, tmp_path):
+    headers = ["Name of Enterprise", "পণ্য", "Latitude", "Longitude"]
+    rows = [
+        ["Karatoya Handloom", "তাঁতের শাড়ি", "24.8465", "89.3697"],
+        ["Padma Pottery", "Clay pots", "24.8000", "89.3000"],
+        ["Barind Bakery", "", "24.8100", "89.3100"],
+    ]
+    path = write_csv(tmp_path / "one.csv", rows, headers)
+    batch = run(survey, path)
+    assert batch.status == ImportBatch.Status.SUCCEEDED, batch.error
+    assert batch.created_count == 3 and batch.mapping["columns"]["পণ্য"] == "product"
+    assert products() == {
+        "Karatoya Handloom": ("", "তাঁতের শাড়ি"),
+        "Padma Pottery": ("Clay pots", ""),
+        "Barind Bakery": ("", ""),
+    }
+    assert run(survey, path).unchanged_count == 3  # re-importing still changes nothing
