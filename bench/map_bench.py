@@ -203,6 +203,21 @@ def start_django(port: int, *, database_url: str, cors_origin: str, log) -> subp
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+def start_prod(port: int, *, database_url: str, cors_origin: str) -> subprocess.Popen:
+    """The production stack (nginx's static files, compression and cache headers; gunicorn), as users get
+    it, with the same limits opened as for runserver."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "GEODB_PROD_RUN_DIR": str(ROOT / "var" / "map_bench" / "prod"),
+        "GEODB_BASEMAP_URL": "",
+        "GEODB_API_ANON_RATE": "100000/minute",
+        "GEODB_TILES_ANON_RATE": "100000/minute",
+        "GEODB_CORS_ALLOWED_ORIGINS": cors_origin,
+    }
+    return serve_prod(port, env)
+
+
 def wait_until_answers(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -506,6 +521,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="loads of each map view; the median is shown")
     parser.add_argument("--naive-limit", type=float, default=180, help="seconds the naive page gets per load")
     parser.add_argument("--map-timeout", type=float, default=120, help="seconds the map gets per load")
+    parser.add_argument(
+        "--stack",
+        choices=("dev", "prod"),
+        default="dev",
+        help="the server of the timings: runserver (dev, as measured before) or nginx → gunicorn (prod)",
+    )
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on the national map")
     parser.add_argument("--lighthouse-only", action="store_true", help="only Lighthouse, not the timings")
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs a preset (median)")
@@ -534,9 +555,13 @@ def render_times(args) -> None:
     with tempfile.TemporaryDirectory(prefix="map_bench_") as directory, open(OUT / "server.log", "w") as log:
         Path(directory, "naive.html").write_text(NAIVE_PAGE.format(static=f"{base}/static/"))
         httpd = serve_directory(directory, naive_port)
-        server = start_django(django_port, database_url=args.database_url, cors_origin=naive_origin, log=log)
+        if args.stack == "prod":
+            server = start_prod(django_port, database_url=args.database_url, cors_origin=naive_origin)
+        else:
+            server = start_django(django_port, database_url=args.database_url, cors_origin=naive_origin, log=log)  # noqa: E501
         try:
-            wait_until_answers(f"{base}/", server)
+            if args.stack == "dev":
+                wait_until_answers(f"{base}/", server)
             # Warm the server (first imports, template compilation) and read the totals the panel shows.
             with urllib.request.urlopen(f"{base}/api/v1/stats/?by=size", timeout=300) as response:
                 national_total = json.loads(response.read())["total"]["count"]
@@ -550,7 +575,11 @@ def render_times(args) -> None:
             )
             results = run(args, base, naive_origin, views)
         finally:
-            stop(server)
+            if args.stack == "prod":
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=60)
+            else:
+                stop(server)
             httpd.shutdown()
     report(args, results, {"national": national_total, "district": district_total})
 

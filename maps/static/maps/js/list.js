@@ -19,10 +19,13 @@ export class ResultsList {
     this.timer = null;
     this.visible = false;
     this.stale = true;
+    // Not before the panel's figures are in: until then the panel is short and the list would be on
+    // screen, and its page would compete with the figures for the database.
+    this.armed = false;
     $("results-more").addEventListener("click", () => this.more());
     new IntersectionObserver(([entry]) => {
       this.visible = entry.isIntersecting;
-      if (this.visible && this.stale) this.load();
+      if (this.visible && this.stale && this.armed) this.load();
     }).observe($("results"));
   }
 
@@ -37,9 +40,18 @@ export class ResultsList {
     this.timer = setTimeout(() => this.load(), 350);
   }
 
+  arm() {
+    this.armed = true;
+    // Measured now, with the figures laid out (the observer reports a frame later).
+    const box = $("results").getBoundingClientRect();
+    const panel = $("panel").getBoundingClientRect();
+    this.visible = box.top < Math.min(panel.bottom, window.innerHeight) && box.bottom > Math.max(panel.top, 0);
+    if (this.visible && this.stale) this.load();
+  }
+
   load() {
     clearTimeout(this.timer);
-    this.stale = !this.visible;
+    this.stale = !(this.visible && this.armed);
     if (this.stale) return null;
     // count=false: the number in the view would cost more than the page (a count over the whole bbox).
     const url = withFilters(config.urls.enterprises, { bbox: this.bboxText(), page_size: PAGE, count: "false" });

@@ -319,8 +319,10 @@ setUpTools(map, { onFail: failed });
 loadUpazilaBoundaries();
 showArea(false);
 showLayersForZoom();
-refreshPanel().then((row) => { if (row) { total = row; explainView(); } });
-results.load();
+refreshPanel().then((row) => {
+  if (row) { total = row; explainView(); }
+  results.arm();
+});
 updateLinks();
 
 window.bscicMap = {
