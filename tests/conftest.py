@@ -87,3 +87,20 @@ def throttle_history_cleared():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_export_slot_left(django_db_blocker):
+    """An export holds its slots (PostgreSQL advisory locks) until its response is closed, and the test
+    client closes a streamed response only once it is read to the end. A test that leaves one unread
+    keeps the slots on the session's one connection, and a test far later finds the server "busy with
+    other exports": fail the test that did it instead, and give the slots back."""
+    yield
+    if connection.connection is None:
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        (held,) = cursor.fetchone()
+        if held:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+    assert not held, f"{held} export slot lock(s) left held: read streamed exports to the end"
