@@ -91,16 +91,31 @@ def throttle_history_cleared():
 
 @pytest.fixture(autouse=True)
 def no_export_slot_left(django_db_blocker):
-    """An export holds its slots (PostgreSQL advisory locks) until its response is closed, and the test
-    client closes a streamed response only once it is read to the end. A test that leaves one unread
-    keeps the slots on the session's one connection, and a test far later finds the server "busy with
-    other exports": fail the test that did it instead, and give the slots back."""
+    """An anonymous export holds one of the shared export slots (a PostgreSQL advisory lock, api.throttling)
+    until its response is closed, and the test client closes a streamed response only once it is read to
+    the end. A test that leaves one unread keeps the slot on the session's one connection, and a test far
+    later finds the server "busy with other exports": fail the test that did it instead, and give it back.
+    (Only those slots: a test's transaction may hold advisory locks of its own until it is rolled back.)"""
     yield
     if connection.connection is None:
         return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
-        (held,) = cursor.fetchone()
-        if held:
-            cursor.execute("SELECT pg_advisory_unlock_all()")
-    assert not held, f"{held} export slot lock(s) left held: read streamed exports to the end"
+    from django.db import DatabaseError
+
+    from api.throttling import _lock_key
+
+    slots = [_lock_key("anon", n) for n in range(settings.EXPORT_ANON_CONCURRENCY)]
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            held = []
+            for key in slots:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+                    " AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = %s",
+                    [key],
+                )
+                if cursor.fetchone()[0]:
+                    held.append(key)
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    except DatabaseError:  # the connection is gone (a test restarted the server), and its locks with it
+        return
+    assert not held, f"{len(held)} export slot(s) left held: read streamed exports to the end"
