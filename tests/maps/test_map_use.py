@@ -369,6 +369,7 @@ def test_bangla_uses_its_own_digits_words_and_grouping_and_english_groups_intern
     page.goto(
         f"{live_server.url}/?lang=bn&division=50&district=10&zoom=15&lat={BOGURA_TOWN[1]}&lng={BOGURA_TOWN[0]}"
     )
+    wait_idle(page)  # the figures in: scrolled to before them, the list would be pushed off screen
     page.locator("#results-title").scroll_into_view_if_needed()
     page.locator(f"#results-list .result[data-enterprise='{saree.id}']").click()
     popup = page.locator(".leaflet-popup-content .popup")
