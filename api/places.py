@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from industries.bangla import name_key, normalise_text, to_ascii_digits
 from industries.models import District, Division, Upazila
-from industries.resolver import LEVELS, _strip_level_word, get_resolver
+from industries.resolver import LEVELS, get_resolver, strip_level_word
 
 from . import docs
 from .exceptions import bilingual
@@ -54,7 +54,7 @@ class Place:
 
 
 def place_key(text: str) -> str:
-    return name_key(_strip_level_word(normalise_text(to_ascii_digits(text))))
+    return name_key(strip_level_word(normalise_text(to_ascii_digits(text))))
 
 
 def _places(model, level: str, *, code: str, division: str, district: str | None) -> list[Place]:

@@ -56,7 +56,7 @@ class AdminRef:
         return parent.level == "district" and self.district_code == parent.code
 
 
-def _strip_level_word(text: str) -> str:
+def strip_level_word(text: str) -> str:
     stripped = _LEVEL_WORDS.sub("", text)
     return stripped or text
 
@@ -72,7 +72,7 @@ class AdminNameResolver:
             if unit.geocode_legacy:
                 self._by_code[(unit.level, unit.geocode_legacy)].add(unit)
             for name in unit.names:
-                key = name_key(_strip_level_word(normalise_text(name)))
+                key = name_key(strip_level_word(normalise_text(name)))
                 self._by_key[(unit.level, key)].add(unit)
                 self._names[unit.level][key] = name
 
@@ -124,7 +124,7 @@ class AdminNameResolver:
             if code:
                 found |= self._by_code.get((lvl, code.group(1)), set())
             else:
-                key = name_key(_strip_level_word(cleaned))
+                key = name_key(strip_level_word(cleaned))
                 found |= self._by_key.get((lvl, key), set())
                 if not found and within is not None and lvl == "upazila" and key == "sadar":
                     # "Sadar" inside a district means that district's Sadar upazila.

@@ -68,10 +68,10 @@ function renderSex(total) {
     return;
   }
   const share = (100 * male) / (male + female);
-  const part = (cls, colour, word, n, pc) => `<span><span class="swatch" style="background:${colour}"></span>${escapeHtml(word)} ${fmt(n)} (${decimal(pc)}%)</span>`;
+  const part = (colour, word, n, pc) => `<span><span class="swatch" style="background:${colour}"></span>${escapeHtml(word)} ${fmt(n)} (${decimal(pc)}%)</span>`;
   el.innerHTML = `<div class="stack" role="img" aria-label="${escapeHtml(`${words.male} ${fmt(male)}, ${words.female} ${fmt(female)}`)}">`
     + `<span class="male" style="width:${share.toFixed(1)}%"></span><span class="female" style="width:${(100 - share).toFixed(1)}%"></span></div>`
-    + `<div class="stack-legend">${part("male", "#0072B2", words.male, male, share)}${part("female", "#CC79A7", words.female, female, 100 - share)}</div>`;
+    + `<div class="stack-legend">${part("#0072B2", words.male, male, share)}${part("#CC79A7", words.female, female, 100 - share)}</div>`;
 }
 
 function setDownloads(enabled) {
