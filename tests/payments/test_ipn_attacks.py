@@ -143,7 +143,8 @@ def test_the_sandboxs_own_ipn_pays_and_replaying_it_changes_nothing(site, sandbo
     pay(sandbox, attempt)
     wait_for_state(attempt, Attempt.State.PAID)
     payment = assert_paid_once(awaiting_fee, tran_id=attempt.tran_id)
-    [sent] = sandbox.transaction(attempt.tran_id)["ipn_attempts"]
+    # Recorded once the sandbox has read the answer, which can be a moment after the payment is counted.
+    [sent] = sandbox.wait_for_ipn_attempts(attempt.tran_id, 1)
     assert sent["http_status"] == 200
 
     for _ in range(2):

@@ -293,7 +293,7 @@ def test_the_whole_journey_on_a_phone_in_bangla(
     (payment,) = application.payments.all()
     assert (payment.method, payment.receipt_no, payment.amount) == ("online", tran_id, application.fee_total)
     # The gateway's IPN, checked with its validation API, counted the money; the browser's return did not.
-    (ipn,) = sandbox_gateway.transaction(tran_id)["ipn_attempts"]
+    (ipn,) = sandbox_gateway.wait_for_ipn_attempts(tran_id, 1)
     assert ipn["http_status"] == 200, ipn
     events = GatewayEvent.objects.filter(tran_id=tran_id).values_list("kind", "outcome")
     assert ("ipn", "paid") in events and ("return", "success") in events, list(events)
