@@ -15,16 +15,17 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.benchdb import dsn_of, manage, migrated_with_boundaries
+
 BENCH_DB = "geodb_api_bench"
-DSN = f"postgis://geodb:geodb@127.0.0.1:5432/{BENCH_DB}"
-os.environ["DATABASE_URL"] = os.environ.get("API_BENCH_DATABASE_URL", DSN)
+DSN = dsn_of(BENCH_DB, "API_BENCH_DATABASE_URL")
+os.environ["DATABASE_URL"] = DSN
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
 
 import django
@@ -59,16 +60,8 @@ FROM (
 
 
 def setup(count: int) -> None:
-    env = {**os.environ, "DATABASE_URL": DSN}
-    psql = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "geodb", "-d", "postgres", "-c"]
-    subprocess.run([*psql, f"DROP DATABASE IF EXISTS {BENCH_DB}"], check=True)
-    subprocess.run([*psql, f"CREATE DATABASE {BENCH_DB}"], check=True)
-    for args in (
-        ["migrate", "--noinput"],
-        ["load_admin_geography"],
-        ["generate_enterprises", "--count", str(count), "--seed", "2016"],
-    ):
-        subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True)
+    migrated_with_boundaries(DSN)
+    manage(DSN, "generate_enterprises", "--count", str(count), "--seed", "2016")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE industries_enterprise")
 

@@ -40,14 +40,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.benchdb import dsn_of, migrated_with_boundaries
 from tests.prod_stack import serve_prod
 
 BENCH_DB = "geodb_bench_certificates"
-DSN = f"postgis://geodb:geodb@127.0.0.1:5432/{BENCH_DB}"
+DSN = dsn_of(BENCH_DB, "CERTIFICATES_BENCH_DATABASE_URL")
 RUN_DIR = ROOT / "var" / "certificates_bench"
 PORT = 8230  # the stack; serve_prod.sh puts its sandbox gateway on 8231
 REDIS_PORT = 8232
-os.environ["DATABASE_URL"] = os.environ.get("CERTIFICATES_BENCH_DATABASE_URL", DSN)
+os.environ["DATABASE_URL"] = DSN
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
 os.environ.setdefault("GEODB_REGISTRATION_FILES_ROOT", str(RUN_DIR / "files"))
 os.environ["GEODB_SMS_FILE_PATH"] = str(
@@ -97,20 +98,8 @@ body {{ font-family: "Noto Sans Bengali", "Noto Sans"; }}
 </style></head><body><p>শিল্প নিবন্ধন সনদ</p></body></html>"""
 
 
-def manage(*args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": DSN, "DJANGO_SETTINGS_MODULE": "geodb.settings.dev"}
-    subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True)
-
-
 def setup(count: int) -> None:
-    psql = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "geodb"]
-    subprocess.run([*psql, "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {BENCH_DB}"], check=True)
-    subprocess.run([*psql, "-d", "postgres", "-c", f"CREATE DATABASE {BENCH_DB}"], check=True)
-    for extension in ("postgis", "pg_trgm"):
-        subprocess.run([*psql, "-d", BENCH_DB, "-c", f"CREATE EXTENSION {extension}"], check=True)
-    manage("migrate", "--noinput", "-v", "0")
-    manage("load_admin_geography")
-    manage("setup_registrations", "--open-pilot")
+    migrated_with_boundaries(DSN, offices=True)
     registered_create(count)
 
 

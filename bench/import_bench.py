@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.benchdb import migrated_with_boundaries
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
 
 import django
@@ -112,16 +114,9 @@ def timed(args, env=None) -> float:
 
 
 def fresh_database() -> dict:
-    psql("-c", f"DROP DATABASE IF EXISTS {BENCH_DB}", "-c", f"CREATE DATABASE {BENCH_DB}")
-    env = {**os.environ, "DATABASE_URL": dsn(BENCH_DB).replace("postgresql://", "postgis://")}
-    manage = [sys.executable, "manage.py"]
-    subprocess.run(
-        [*manage, "migrate", "--noinput"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-    )
-    subprocess.run(
-        [*manage, "load_admin_geography"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-    )
-    return env
+    url = dsn(BENCH_DB).replace("postgresql://", "postgis://")
+    migrated_with_boundaries(url, quiet=True)
+    return {**os.environ, "DATABASE_URL": url}
 
 
 def bench(count: int, tmp: Path) -> None:

@@ -558,7 +558,9 @@ def render_times(args) -> None:
         if args.stack == "prod":
             server = start_prod(django_port, database_url=args.database_url, cors_origin=naive_origin)
         else:
-            server = start_django(django_port, database_url=args.database_url, cors_origin=naive_origin, log=log)  # noqa: E501
+            server = start_django(
+                django_port, database_url=args.database_url, cors_origin=naive_origin, log=log
+            )
         try:
             if args.stack == "dev":
                 wait_until_answers(f"{base}/", server)

@@ -38,13 +38,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.benchdb import dsn_of, migrated_with_boundaries
 from tests.payments.sandbox_support import page_forms, redirect_form, running_sandbox
 from tests.prod_stack import serve_prod
 
 BENCH_DB = "geodb_bench_payments"
-DSN = f"postgis://geodb:geodb@127.0.0.1:5432/{BENCH_DB}"
+DSN = dsn_of(BENCH_DB, "PAYMENTS_BENCH_DATABASE_URL")
 RUN_DIR = ROOT / "var" / "payments_bench"
-os.environ["DATABASE_URL"] = os.environ.get("PAYMENTS_BENCH_DATABASE_URL", DSN)
+os.environ["DATABASE_URL"] = DSN
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
 os.environ.setdefault("GEODB_REGISTRATION_FILES_ROOT", str(RUN_DIR / "files"))
 
@@ -77,20 +78,8 @@ def scenario_of(i: int) -> str:
     return {0: "duplicate_ipn", 1: "duplicate_ipn", 2: "delayed_ipn"}.get(i % 20, "normal")
 
 
-def manage(*args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": DSN, "DJANGO_SETTINGS_MODULE": "geodb.settings.dev"}
-    subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True)
-
-
 def setup() -> None:
-    psql = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "geodb"]
-    subprocess.run([*psql, "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {BENCH_DB}"], check=True)
-    subprocess.run([*psql, "-d", "postgres", "-c", f"CREATE DATABASE {BENCH_DB}"], check=True)
-    for extension in ("postgis", "pg_trgm"):
-        subprocess.run([*psql, "-d", BENCH_DB, "-c", f"CREATE EXTENSION {extension}"], check=True)
-    manage("migrate", "--noinput", "-v", "0")
-    manage("load_admin_geography")
-    manage("setup_registrations", "--open-pilot")
+    migrated_with_boundaries(DSN, offices=True)
 
 
 def applicants_ensure(count: int) -> list[Applicant]:

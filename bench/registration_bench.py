@@ -36,11 +36,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.benchdb import dsn_of, migrated_with_boundaries
 from tests.prod_stack import serve_prod
 
 BENCH_DB = "geodb_registration_bench"
-DSN = f"postgis://geodb:geodb@127.0.0.1:5432/{BENCH_DB}"
-os.environ["DATABASE_URL"] = os.environ.get("REGISTRATION_BENCH_DATABASE_URL", DSN)
+DSN = dsn_of(BENCH_DB, "REGISTRATION_BENCH_DATABASE_URL")
+os.environ["DATABASE_URL"] = DSN
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
 os.environ.setdefault("GEODB_REGISTRATION_FILES_ROOT", str(ROOT / "var" / "registration_bench" / "files"))
 
@@ -126,34 +127,8 @@ FROM rows JOIN offices o ON o.id = rows.office_id
 """
 
 
-def manage(*args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": DSN, "DJANGO_SETTINGS_MODULE": "geodb.settings.dev"}
-    subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True)
-
-
 def setup() -> None:
-    psql = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "geodb", "-d", "postgres", "-c"]
-    subprocess.run([*psql, f"DROP DATABASE IF EXISTS {BENCH_DB}"], check=True)
-    subprocess.run([*psql, f"CREATE DATABASE {BENCH_DB}"], check=True)
-    subprocess.run(
-        [
-            "psql",
-            "-X",
-            "-q",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "geodb",
-            "-d",
-            BENCH_DB,
-            "-c",
-            "CREATE EXTENSION postgis",
-        ],
-        check=True,
-    )
-    manage("migrate", "--noinput", "-v", "0")
-    manage("load_admin_geography")
-    manage("setup_registrations", "--open-pilot")
+    migrated_with_boundaries(DSN, offices=True)
 
     User = get_user_model()
     password = make_password(BENCH_PASSWORD)  # hashed once: 1,000 hashes would take minutes
