@@ -149,6 +149,11 @@ def _free_port() -> int:
     low, _, high = spec.partition("-")
     ports = list(range(int(low), int(high or low) + 1))
     random.shuffle(ports)
+    return free_port(ports)
+
+
+def free_port(ports) -> int:
+    """The first of ``ports`` that nothing has bound on 127.0.0.1."""
     for port in ports:
         with socket.socket() as probe:
             try:
@@ -156,7 +161,7 @@ def _free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in PAYMENTS_SANDBOX_PORTS={spec}")
+    raise RuntimeError(f"no free port among {min(ports)}-{max(ports)}")
 
 
 @contextlib.contextmanager

@@ -1,12 +1,10 @@
 """The journey's online payment: the SSLCommerz sandbox (``python -m payments.sandbox``) as a real process,
 the site pointed at it, and the applicant paying on its page in Chromium."""
 
-import socket
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.payments.sandbox_support import running_sandbox
+from tests.payments.sandbox_support import free_port, running_sandbox
 
 STORE_ID, STORE_PASSWORD = "bscictest", "bscictest@ssl"
 SANDBOX_PORTS = range(18801, 18900)  # this test's own range (18800 and up)
@@ -15,22 +13,13 @@ SANDBOX_PORTS = range(18801, 18900)  # this test's own range (18800 and up)
 PAID_TIMEOUT_MS = 60_000
 
 
-def _free_port() -> int:
-    for port in SANDBOX_PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {SANDBOX_PORTS.start}-{SANDBOX_PORTS.stop - 1}")
-
-
 @pytest.fixture(name="sandbox_gateway")
 def _sandbox_gateway(live_server, settings):
     """The sandbox gateway process, with the site's gateway settings pointed at it and the live server as
     the address the gateway is given for the IPN and the payer's return."""
-    with running_sandbox(store_id=STORE_ID, store_passwd=STORE_PASSWORD, port=_free_port()) as sandbox:
+    with running_sandbox(
+        store_id=STORE_ID, store_passwd=STORE_PASSWORD, port=free_port(SANDBOX_PORTS)
+    ) as sandbox:
         settings.PAYMENT_ONLINE = True
         settings.PAYMENT_GATEWAYS = {
             "sslcommerz": {
