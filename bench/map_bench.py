@@ -65,19 +65,11 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # the browser the tests drive, started the same way
 from tests.prod_stack import serve_prod  # the standard library only: no Django here
 
 OUT = ROOT / "bench" / "out"
 BENCH_DSN = "postgis://geodb:geodb@127.0.0.1:5432/geodb_api_bench"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 800}
 QUIET_SECONDS = 0.5  # no new request for this long after the page is ready: Playwright's "network idle"
 # The issue: no page may ever ask for more than a few thousand GeoJSON features.

@@ -20,7 +20,7 @@ CHROMIUM_ARGS = [
 # A small phone's screen, the width the pages are made for.
 PHONE = {"width": 360, "height": 740}
 # Screenshots the tests leave for a person to look at.
-ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @contextmanager
