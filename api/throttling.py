@@ -33,15 +33,13 @@ def client_ip(request) -> str:
 
 
 class OGCAnonRateThrottle(AnonRateThrottle):
-    """GIS clients page in small steps (GDAL 3.6 asks for 10 features a request), so their requests are
-    counted apart from the REST API's, at the ``ogc_anon`` rate."""
+    """GIS clients page in small steps (GDAL 3.6 asks for 10 features a request): counted apart."""
 
     scope = "ogc_anon"
 
 
 class TileAnonRateThrottle(AnonRateThrottle):
-    """A map asks for 20–40 tiles a view, as a GIS client pages, so tiles are counted apart at the
-    ``tiles_anon`` rate."""
+    """A map asks for 20–40 tiles a view, as a GIS client pages: counted apart."""
 
     scope = "tiles_anon"
 

@@ -29,6 +29,10 @@ def ogc_bbox(text: str) -> str:
     return text
 
 
+def _invalid(english: str, bangla: str) -> ValidationError:
+    return ValidationError({"datetime": bilingual(english, bangla)})
+
+
 def _instant(text: str, *, end: bool) -> datetime:
     """A date is its whole (UTC) day: its start as a lower bound, the next day's start as an upper one."""
     try:
@@ -37,22 +41,14 @@ def _instant(text: str, *, end: bool) -> datetime:
             return datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(), UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError(
-            {
-                "datetime": bilingual(
-                    f"{text}: not an RFC 3339 date or date-time, e.g. 2024-01-31T12:00:00Z.",
-                    f"{text}: RFC 3339 তারিখ বা তারিখ-সময় নয়, যেমন 2024-01-31T12:00:00Z।",
-                )
-            }
+        raise _invalid(
+            f"{text}: not an RFC 3339 date or date-time, e.g. 2024-01-31T12:00:00Z.",
+            f"{text}: RFC 3339 তারিখ বা তারিখ-সময় নয়, যেমন 2024-01-31T12:00:00Z।",
         ) from None
     except OverflowError:  # the day after 9999-12-31
-        raise ValidationError(
-            {
-                "datetime": bilingual(
-                    f"{text}: past the last date this API can compare; give an open end (..) instead.",
-                    f"{text}: এই তারিখের সাথে তুলনা করা যায় না; খোলা প্রান্ত (..) দিন।",
-                )
-            }
+        raise _invalid(
+            f"{text}: past the last date this API can compare; give an open end (..) instead.",
+            f"{text}: এই তারিখের সাথে তুলনা করা যায় না; খোলা প্রান্ত (..) দিন।",
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

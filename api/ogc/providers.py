@@ -5,7 +5,6 @@ a collection is one class and one entry there.
 """
 
 from datetime import UTC, datetime
-from functools import cached_property
 
 import orjson
 from django.conf import settings
@@ -169,9 +168,8 @@ class EnterpriseProvider(Provider):
         if not (feature_id.isdigit() and len(feature_id) < 19):
             return None
         rows = Enterprise.objects.live().filter(pk=int(feature_id))
-        features = orjson.loads(
-            enterprise_features_json(enterprise_values(rows, columns=enterprise_columns(user=request.user)))
-        )
+        values = enterprise_values(rows, columns=enterprise_columns(user=request.user))
+        features = orjson.loads(enterprise_features_json(values))
         return features[0] if features else None
 
 
@@ -186,11 +184,8 @@ class AdminUnitProvider(Provider):
         self.level, self.id, self.title, self.description = level, f"{level}s", title, description
         self.item_summary = f"One of {self.id}, by geocode"
         self.parents = LEVELS[level].parents.keys()  # ordered, and a set
-
-    @cached_property  # read from the model at the first request
-    def _queryables(self) -> dict[str, cql2.Queryable]:
-        columns = {name: name for name in PROPERTIES}
-        return cql2.queryables_of(LEVELS[self.level].model, {**columns, **LEVELS[self.level].properties})
+        columns = {**{name: name for name in PROPERTIES}, **LEVELS[level].properties}
+        self._queryables = cql2.queryables_of(LEVELS[level].model, columns)
 
     def queryables(self):
         return self._queryables
