@@ -355,8 +355,18 @@ ADMIN_UNIT_PARAMETERS = [
         [("500 m", "500")],
         {"type": "number", "minimum": 0},
     ),
-    query_parameter("division", "Only the units in this division. এই বিভাগের।", [("Rajshahi", "Rajshahi")]),
-    query_parameter("district", "Only the units in this district (upazilas). এই জেলার।", [("Bogura", "বগুড়া")]),
+    query_parameter(
+        "division",
+        "Only the units in these divisions: codes or names, several comma-separated. এই বিভাগগুলোর।",
+        [("Rajshahi", "Rajshahi"), ("two divisions", "Rajshahi,Dhaka")],
+        many=True,
+    ),
+    query_parameter(
+        "district",
+        "Only the upazilas in these districts: codes or names, several comma-separated. এই জেলাগুলোর।",
+        [("Bogura", "বগুড়া"), ("two districts", "10,64")],
+        many=True,
+    ),
 ]
 PLACE_PARAMETERS = [
     OpenApiParameter(

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, F, Func, Q, Value
 
 from industries.bangla import normalise_text, to_ascii_digits, to_bangla_digits
+from industries.degrees import degrees_at_least
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
 from industries.models import Enterprise
 from industries.resolver import get_resolver
@@ -35,8 +36,6 @@ CHOICES_HINT = {
     "upazila": "See /api/v1/upazilas/?geometry=false&district=<district> for the upazilas of a district.",
 }
 SECTOR = re.compile(r"^(?:[A-U]|\d{2})$")
-# One degree of longitude is at least this many metres up to 27°N (Bangladesh ends at 26.7°N).
-METRES_PER_DEGREE_MIN = 99_000
 # Spellings of a yes/no parameter (registered=, geometry=); anything else is a 400, never "not given".
 TRUE_WORDS = frozenset({"true", "1", "yes"})
 FALSE_WORDS = frozenset({"false", "0", "no"})
@@ -371,7 +370,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         self.filter_radius(qs, "radius", radius)
         # A box in degrees that holds the circle everywhere in Bangladesh lets the GiST index answer; the
         # exact distance then trims it.
-        box = radius / METRES_PER_DEGREE_MIN
+        box = degrees_at_least(radius)
         return (
             qs.filter(location__dwithin=(point, box), location__distance_lte=(point, D(m=radius)))
             .annotate(distance=Distance("location", point))

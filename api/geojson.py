@@ -7,7 +7,6 @@ detail views and writes. The filtered queryset is compiled by the ORM and wrappe
 still the FilterSet's.
 """
 
-import math
 from dataclasses import dataclass
 
 import orjson
@@ -15,13 +14,10 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
-from rest_framework.exceptions import ValidationError
 
 from .pagination import Cursor, keyset_window
 from .selectors import enterprise_columns, enterprise_values
 
-# Degrees per metre, roughly, for simplifying lon/lat shapes (1° of latitude ≈ 111 km).
-DEGREES_PER_METRE = 1 / 111_320
 # Decimal places of coordinates: 6 is ~0.1 m, finer than any survey GPS.
 COORDINATE_DECIMALS = 6
 
@@ -138,27 +134,3 @@ def enterprise_page(
         matched=matched,
         matched_exact=exact,
     )
-
-
-def parse_simplify(params) -> float:
-    """``?simplify=<metres>`` of the boundary endpoints: the tolerance in metres; 0 when not given."""
-    text = params.get("simplify")
-    try:
-        metres = float(text) if text else 0.0
-    except ValueError:
-        raise ValidationError({"simplify": ["Metres, a number such as 500."]}) from None
-    # float() takes "nan" and "inf", which would reach PostGIS as a tolerance it cannot use.
-    if not math.isfinite(metres):
-        raise ValidationError({"simplify": ["Metres, a number such as 500."]})
-    if metres < 0:
-        raise ValidationError({"simplify": ["Metres cannot be negative."]})
-    return metres
-
-
-def simplified(column: str, metres: float) -> str:
-    """SQL for ``column`` (a MultiPolygon) simplified to about ``metres``. PreserveTopology keeps every area a
-    valid shape at any tolerance; ST_Multi because it may return a Polygon, and map clients expect one
-    geometry type."""
-    if not metres:
-        return column
-    return f"ST_Multi(ST_SimplifyPreserveTopology({column}, {metres * DEGREES_PER_METRE:.10f}))"

@@ -5,8 +5,7 @@ The versions are written by PostgreSQL triggers (industries.models) and read by 
 same reader as the admin's history page. A deleted enterprise keeps its history here.
 """
 
-import orjson
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
@@ -15,6 +14,7 @@ from industries.history import enterprise_versions
 from industries.models import Enterprise
 
 from .exceptions import bilingual
+from .responses import json_response
 from .selectors import may_see_history, may_see_personal
 
 
@@ -47,4 +47,4 @@ class EnterpriseHistory(APIView):
             "deleted": enterprise is None or enterprise["deleted"] is not None,
             "versions": versions,
         }
-        return HttpResponse(orjson.dumps(body), content_type="application/json")
+        return json_response(body)

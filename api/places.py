@@ -9,9 +9,7 @@ resolver's cache (industries.services) and so rebuilds this index on the next se
 
 from dataclasses import dataclass
 
-import orjson
 from django.contrib.gis.db.models.functions import Envelope
-from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -24,6 +22,7 @@ from industries.resolver import LEVELS, get_resolver, strip_level_word
 from . import docs
 from .exceptions import bilingual
 from .filters import check_query_length, refuse_nul
+from .responses import json_response
 
 PLACES_LIMIT = 10
 # Box corners to 5 decimals (~1 m); the boxes are of the simplified boundaries, up to ~160 m off.
@@ -133,6 +132,4 @@ class PlaceList(APIView):
                 {"q": bilingual("Give a place name: q=Bogura.", "একটি জায়গার নাম দিন: q=বগুড়া।")}
             )
         places = search_places(text)
-        return HttpResponse(
-            orjson.dumps([place.as_json() for place in places]), content_type="application/json"
-        )
+        return json_response([place.as_json() for place in places])

@@ -20,7 +20,6 @@ import django_filters
 import orjson
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -35,6 +34,7 @@ from .docs import query_parameter
 from .exceptions import bilingual
 from .filters import CommaChoiceFilter, CommaListFilter, refuse_nul, resolve_units
 from .pagination import BIGINT, page_size
+from .responses import json_response, page_url
 
 VIEW_PERMISSION = "registrations.view_application"
 # Everything but a draft.
@@ -360,10 +360,6 @@ REGISTRATION_COUNTS = {
 }
 
 
-def json_response(body) -> HttpResponse:
-    return HttpResponse(orjson.dumps(body), content_type=docs.JSON)
-
-
 class RegistrationList(APIView):
     """Submitted e-Registration applications, without personal data, a keyset page at a time."""
 
@@ -388,16 +384,13 @@ class RegistrationList(APIView):
             {
                 "numberMatched": page.matched,
                 "numberReturned": len(page.rows),
-                **{rel: _page_url(request, found) if found else None for rel, found in links.items()},
+                **{
+                    rel: page_url(request, cursor=found.encode()) if found else None
+                    for rel, found in links.items()
+                },
                 "results": page.rows,
             }
         )
-
-
-def _page_url(request, cursor: ApplicationCursor) -> str:
-    params = request.query_params.copy()
-    params["cursor"] = cursor.encode()
-    return request.build_absolute_uri(f"?{params.urlencode()}")
 
 
 class RegistrationCounts(APIView):

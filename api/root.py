@@ -2,8 +2,6 @@
 a small page in both languages when a browser asks for HTML (``Accept: text/html`` before JSON) or the
 link says ``?f=html``, as OGC API landing pages do. Templated links ({z}/{x}/{y}, {format}) say so."""
 
-import orjson
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -12,9 +10,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from .negotiation import JSONWhateverAccepted
+from .responses import GEOJSON, JSON, json_response
 
-JSON = "application/json"
-GEOJSON = "application/geo+json"
 HTML = "text/html"
 TITLE = "BSCIC industry GIS API · বিসিক শিল্প জিআইএস এপিআই"
 
@@ -98,6 +95,6 @@ class ApiRoot(APIView):
         if wants_html(request):
             response = render(request, "api/root.html", {"title": TITLE, "links": links})
         else:
-            response = HttpResponse(orjson.dumps({"title": TITLE, "links": links}), content_type=JSON)
+            response = json_response({"title": TITLE, "links": links})
         patch_vary_headers(response, ["Accept"])
         return response

@@ -44,17 +44,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from industries.freshness import data_as_of
-from industries.models import District, Division, Upazila
 from industries.size_class import SizeClass
 
 from . import docs
+from .admin_units import LEVELS, geometry_sql, parse_simplify
 from .docs import query_parameter
 from .filters import EnterpriseFilterSet, split_values
-from .geojson import parse_simplify, simplified
 from .negotiation import JSONWhateverAccepted
+from .responses import GEOJSON
 from .selectors import PUBLIC_COLUMNS, enterprise_list, may_see_personal
 from .tiles import data_version
-from .views import GEOJSON
 
 # ``by`` value -> the output names of its group keys, read from the enterprise's public columns so that a
 # stats row names an area exactly as a list feature or a CSV export does.
@@ -67,11 +66,8 @@ GROUP_KEYS = {
     "kind": ("kind",),
     "year": ("year_established",),
 }
-AREA_MODELS = {"division": Division, "district": District, "upazila": Upazila}
 FORMATS = ("json", "geojson")
 SUMMED = ("workers_male", "workers_female", "workers_total", "investment_bdt")
-# Boundary coordinates to 5 decimals (~1 m): geom_simple is already up to ~160 m off.
-BOUNDARY_DECIMALS = 5
 # A choropleth's enterprises per km²: 4 decimals tell one enterprise in a 5,000 km² district from none.
 PER_KM2_DECIMALS = 4
 
@@ -95,9 +91,9 @@ def parse_format(params, by: list[str]) -> str:
     fmt = (params.get("format") or "json").lower()
     if fmt not in FORMATS:
         raise ValidationError({"format": [f"{fmt}: not one of {', '.join(FORMATS)}."]})
-    if fmt == "geojson" and (len(by) != 1 or by[0] not in AREA_MODELS):
+    if fmt == "geojson" and (len(by) != 1 or by[0] not in LEVELS):
         raise ValidationError(
-            {"format": [f"format=geojson maps one area level: by= one of {', '.join(AREA_MODELS)}."]}
+            {"format": [f"format=geojson maps one area level: by= one of {', '.join(LEVELS)}."]}
         )
     return fmt
 
@@ -196,7 +192,6 @@ def choropleth_geojson(
 ) -> tuple[str, str]:
     """(features, total) as JSON text: every area of ``level`` with its figures, in one query. ``simplify``:
     metres to simplify the boundaries by, 0 for none."""
-    model = AREA_MODELS[level]
     inner, params = (
         queryset.order_by().values(f"{level}_id").annotate(**_aggregates()).query.sql_with_params()
     )
@@ -205,15 +200,14 @@ def choropleth_geojson(
     pairs = [*names, *_figures_sql("s", below=below), *_density_sql("s", below=below)]
     properties = f"json_build_object({', '.join(pairs)})"
     summed = ", ".join(f"sum(sum_{field}) AS sum_{field}" for field in SUMMED)
-    geometry = simplified("a.geom_simple", simplify)
     sql = f"""
         WITH s AS ({inner})
         SELECT (
             SELECT coalesce(json_agg(json_build_object(
                 'type', 'Feature', 'id', a.geocode,
-                'geometry', ST_AsGeoJSON({geometry}, {BOUNDARY_DECIMALS})::json,
+                'geometry', {geometry_sql("a.geom_simple", simplify)},
                 'properties', {properties}) ORDER BY a.geocode), '[]')
-            FROM {model._meta.db_table} AS a LEFT JOIN s ON s.{level}_id = a.id
+            FROM {LEVELS[level].model._meta.db_table} AS a LEFT JOIN s ON s.{level}_id = a.id
         )::text, (
             SELECT json_build_object({", ".join(_figures_sql("t", below=below))})
             FROM (SELECT sum(count) AS count, {summed} FROM s) AS t

@@ -1,4 +1,5 @@
-"""Who a client is, and how much it may ask: rate limits of exports and the number of exports at once.
+"""Who a client is, and how much it may ask: rate limits of OGC clients, tiles and exports, and the number
+of exports at once. Every scope's rate is set in settings (REST_FRAMEWORK's DEFAULT_THROTTLE_RATES).
 
 A client is its address as the server sees it, or as the ``NUM_PROXIES`` trusted proxies in front say
 (``GEODB_NUM_PROXIES``): never a header the client could set itself. Rate limits count in the shared
@@ -29,6 +30,18 @@ EXPORT_RETRY_AFTER = 30
 def client_ip(request) -> str:
     """The client's address, as the rate limits see it (also django-axes' ``AXES_CLIENT_IP_CALLABLE``)."""
     return BaseThrottle().get_ident(request)
+
+
+class OGCAnonRateThrottle(AnonRateThrottle):
+    """GIS clients page in small steps (GDAL 3.6 asks for 10 features a request): counted apart."""
+
+    scope = "ogc_anon"
+
+
+class TileAnonRateThrottle(AnonRateThrottle):
+    """A map asks for 20–40 tiles a view, as a GIS client pages: counted apart."""
+
+    scope = "tiles_anon"
 
 
 class ExportAnonRateThrottle(AnonRateThrottle):

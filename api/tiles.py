@@ -55,12 +55,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotModified
-from django.urls import path
 from django.utils.http import parse_etags, urlencode
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from industries.data_version import data_version, data_version_bump
@@ -69,8 +67,7 @@ from industries.size_class import SizeClass
 from .filters import EnterpriseFilterSet
 from .negotiation import JSONWhateverAccepted
 from .selectors import enterprise_list
-
-app_name = "tiles"
+from .throttling import TileAnonRateThrottle
 
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 22
@@ -247,17 +244,6 @@ def tile_bytes(queryset: QuerySet, *, z: int, x: int, y: int, rules: TileRules) 
 # --- view ------------------------------------------------------------------------------------------------
 
 
-class TileAnonRateThrottle(AnonRateThrottle):
-    """A map asks for 20–40 tiles a view, as a GIS client pages, so tiles are counted apart at the
-    ``tiles_anon`` rate if the settings name one, else at the OGC clients' rate, else at ``anon``."""
-
-    scope = "tiles_anon"
-
-    def get_rate(self):
-        rates = self.THROTTLE_RATES
-        return rates.get(self.scope) or rates.get("ogc_anon") or rates.get("anon")
-
-
 class EnterpriseTile(APIView):
     permission_classes = [AllowAny]
     # The tile is the same for every caller: reading no session keeps ``Vary: Cookie`` off, so proxies
@@ -291,8 +277,3 @@ class EnterpriseTile(APIView):
             if cache_seconds:
                 cache.set(f"tiles:body:{etag}", body, timeout=cache_seconds)
         return HttpResponse(body, content_type=MEDIA_TYPE, headers=headers)
-
-
-urlpatterns = [
-    path("enterprises/<int:z>/<int:x>/<int:y>.pbf", EnterpriseTile.as_view(), name="enterprises"),
-]

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from api.ogc import LandingPage
+from api.ogc.views import LandingPage
+from api.urls import ogc_urlpatterns, tile_urlpatterns
 
 from . import views
 
@@ -14,8 +15,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     # The landing page without its slash too, as GIS clients are given it (no redirect to follow).
     path("ogc", LandingPage.as_view()),
-    path("ogc/", include("api.ogc")),
-    path("tiles/", include("api.tiles")),
+    path("ogc/", include((ogc_urlpatterns, "ogc"))),
+    path("tiles/", include((tile_urlpatterns, "tiles"))),
     path("payments/", include("payments.urls")),
     path("about/data/", views.about_data, name="about-data"),
     path("", include("certificates.urls")),

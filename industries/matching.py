@@ -15,16 +15,16 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from .bangla import name_key, normalise_text, to_ascii_digits
+from .degrees import degrees_at_least
 
 ENTERPRISE_TABLE = "industries_enterprise"
-# Degrees that hold IMPORT_SAME_PLACE_METRES everywhere in Bangladesh (a degree is over 80 km there): a
-# loose box the GiST index answers, which the exact distance on the sphere then trims.
-METRES_PER_DEGREE_FLOOR = 80_000
 
 
 def same_place_params() -> dict:
+    """``degrees``: a distance the GiST index answers that holds IMPORT_SAME_PLACE_METRES everywhere in
+    Bangladesh, which the exact distance on the sphere then trims."""
     metres = settings.IMPORT_SAME_PLACE_METRES
-    return {"degrees": metres / METRES_PER_DEGREE_FLOOR, "metres": metres}
+    return {"degrees": degrees_at_least(metres), "metres": metres}
 
 
 def same_number_sql(*, stored: str, candidate: str) -> str:

@@ -344,7 +344,8 @@ def test_gdal_reads_the_enterprises_following_next_links(
 
 @pytest.mark.django_db
 def test_ogc_requests_are_throttled_apart_from_the_rest_api(client, monkeypatch):
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1/minute", "user": "1000/minute"})
+    rates = {"anon": "1/minute", "ogc_anon": "1/minute", "user": "1000/minute"}
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", rates)
     assert [client.get("/ogc/conformance").status_code for _ in range(2)] == [200, 429]
     assert client.get("/api/v1/divisions/", {"geometry": "false"}).status_code == 200
 
