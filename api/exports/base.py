@@ -146,18 +146,16 @@ class Writer:
 
 
 class StreamWriter(Writer):
-    """A format sent as it is read, ``CHUNK_ROWS`` rows a piece."""
+    """A format sent as it is read, in pieces of about ``CHUNK_ROWS`` rows."""
 
-    def chunks(self, batches: Iterable[tuple], table: list[Column]) -> Iterator[bytes]:
+    def chunks(self, rows: Iterator, table: list[Column]) -> Iterator[bytes]:
         raise NotImplementedError
 
     def respond(self, rows: Iterator, table: list[Column]) -> StreamingHttpResponse:
         # The first row is read now, so that a query that fails is still an HTTP error, not a file cut short.
         first = next(rows, None)
         rows = rows if first is None else chain((first,), rows)
-        return StreamingHttpResponse(
-            self.chunks(batches(rows, CHUNK_ROWS), table), content_type=self.media_type
-        )
+        return StreamingHttpResponse(self.chunks(rows, table), content_type=self.media_type)
 
 
 class FileWriter(Writer):

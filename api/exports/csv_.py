@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from industries.spreadsheet import csv_safe
 
-from .base import LOCAL, Column, StreamWriter, metres
+from .base import CHUNK_ROWS, LOCAL, Column, StreamWriter, metres
 
 
 class CsvWriter(StreamWriter):
@@ -20,16 +20,16 @@ class CsvWriter(StreamWriter):
         "distance": metres,
     }
 
-    def chunks(self, batches: Iterable[tuple], table: list[Column]) -> Iterator[bytes]:
+    def chunks(self, rows: Iterable[list], table: list[Column]) -> Iterator[bytes]:
         # The byte order mark makes Excel read the file as UTF-8, so Bangla shows as Bangla.
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
         writer.writerow([column.name for column in table])
-        for batch in batches:
-            writer.writerows(batch)
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-        if buffer.tell():  # no rows: the header alone
-            yield buffer.getvalue().encode()
+        for number, row in enumerate(rows, 1):
+            writer.writerow(row)
+            if number % CHUNK_ROWS == 0:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode()

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from ..geojson import FEATURE
-from .base import CHUNK_ROWS, LOCATION, Column, StreamWriter, export_transaction
+from .base import CHUNK_ROWS, LOCATION, Column, StreamWriter, batches, export_transaction
 
 
 class GeoJsonWriter(StreamWriter):
@@ -22,10 +22,10 @@ class GeoJsonWriter(StreamWriter):
             while features := cursor.fetchmany(CHUNK_ROWS):
                 yield from features
 
-    def chunks(self, batches: Iterable[tuple], table: list[Column]) -> Iterator[bytes]:
+    def chunks(self, rows: Iterable[tuple[str]], table: list[Column]) -> Iterator[bytes]:
         yield b'{"type":"FeatureCollection","features":['
         separator = ""
-        for batch in batches:
+        for batch in batches(rows, CHUNK_ROWS):
             yield (separator + ",".join(feature for (feature,) in batch)).encode()
             separator = ","
         yield b"]}"

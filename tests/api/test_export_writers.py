@@ -87,10 +87,10 @@ class TsvWriter(StreamWriter):
     format = "tsv"
     media_type = "text/tab-separated-values; charset=utf-8"
 
-    def chunks(self, batches, table):
+    def chunks(self, rows, table):
         yield ("\t".join(column.name for column in table) + "\n").encode()
-        for batch in batches:
-            yield "".join("\t".join(map(str, row)) + "\n" for row in batch).encode()
+        for row in rows:
+            yield ("\t".join(map(str, row)) + "\n").encode()
 
 
 class HexWkbWriter(FileWriter):
