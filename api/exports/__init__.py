@@ -1,13 +1,10 @@
 """Exports of any filtered query as a file: ``WRITERS`` holds one writer per format, each a module here on
 the classes of ``base``; ``EnterpriseExport`` is the endpoint.
 
-The rows are the list endpoint's (``enterprise_list``), with the columns this caller may read
-(``enterprise_columns``), so personal data leaves only with ``industries.view_personal``, in every format.
-Memory stays flat however many rows match: rows come from a server-side cursor a chunk at a time, and are
-streamed (CSV, GeoJSON) or written to a temporary file that is sent and then freed (XLSX, GeoPackage). The
-export's transaction is open for as long as the client reads, so exports have rate limits, a cap on how many
-run at once (``api.throttling``) and timeouts (``EXPORT_STATEMENT_TIMEOUT``, ``EXPORT_IDLE_TIMEOUT``) of
-their own.
+The rows are the list endpoint's, with the columns this caller may read (``enterprise_columns``), so personal
+data leaves only with ``industries.view_personal``, in every format. Memory stays flat however many rows
+match. The export's transaction is open for as long as the client reads, so exports have rate limits, a cap
+on how many run at once (``api.throttling``) and timeouts (``EXPORT_STATEMENT_TIMEOUT``…) of their own.
 """
 
 from django.utils import timezone
@@ -22,19 +19,14 @@ from industries.models import Enterprise
 from .. import docs
 from ..selectors import enterprise_columns, enterprise_list
 from ..throttling import ExportAnonRateThrottle, ExportKeyRateThrottle, ReleasingContent, export_slot_take
-from .base import FileWriter, StreamWriter, Writer
 from .csv_ import CsvWriter
 from .filenames import content_disposition, export_filename
 from .geojson import GeoJsonWriter
 from .gpkg import GpkgWriter
 from .xlsx import XlsxWriter
 
-__all__ = ["WRITERS", "EnterpriseExport", "FileWriter", "StreamWriter", "Writer"]
-
 # Format -> writer, in the order the API lists them (the OpenAPI enum, the 404 for an unknown format).
-WRITERS: dict[str, type[Writer]] = {
-    writer.format: writer for writer in (CsvWriter, XlsxWriter, GeoJsonWriter, GpkgWriter)
-}
+WRITERS = {writer.format: writer for writer in (CsvWriter, XlsxWriter, GeoJsonWriter, GpkgWriter)}
 
 
 class EnterpriseExport(APIView):

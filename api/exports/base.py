@@ -1,6 +1,5 @@
-"""What every writer shares: the ``Writer`` classes, the columns and their kinds, and the rows. A writer says
-how its rows carry the point, how it converts values of a kind, and whether it streams or writes a file;
-``Writer.export`` does the rest, the same for every format."""
+"""What every writer shares. A writer says how its rows carry the point, how it converts values of a column
+kind, and whether it streams or writes a file; ``Writer.export`` does the rest, the same for every format."""
 
 import tempfile
 import zoneinfo
@@ -14,15 +13,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsWKB
 from django.db import connection, transaction
-from django.db.models import (
-    BooleanField,
-    DateTimeField,
-    DecimalField,
-    FloatField,
-    Func,
-    IntegerField,
-    QuerySet,
-)
+from django.db.models import Func, QuerySet
+from django.db.models.fields import BooleanField, DateTimeField, DecimalField, FloatField, IntegerField
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 
 from industries.models import Enterprise
@@ -35,12 +27,10 @@ LAYER = "enterprises"
 # Times in tables are Dhaka time, as people there read them; looked up once, not per row.
 LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
-# How a writer's rows carry the point: lon and lat columns (tables), WKB after the last column (GIS files),
-# or the location itself, for SQL that renders whole features.
+# How a writer's rows carry the point: lon/lat columns, WKB after the columns, or the location (for SQL).
 LONLAT, WKB, LOCATION = "lonlat", "wkb", "location"
 
-# A column's kind (the first of these its field is an instance of, else "str") is its GeoPackage field type
-# and chooses its converters.
+# A column's kind, from its field's class (else "str"): its GeoPackage field type, and its converters.
 KINDS = (
     (IntegerField, "int"),
     ((FloatField, DecimalField), "float"),
@@ -76,18 +66,15 @@ def export_columns(columns: dict[str, str], *, lonlat: bool, by_distance: bool) 
 
 def export_values(queryset: QuerySet, *, columns: dict[str, str], point: str, by_distance: bool) -> QuerySet:
     """``enterprise_values`` with the point as ``point`` says, and the distance for ``near``."""
+    points = {"wkb": AsWKB("location")} if point == WKB else {}
     if point == LONLAT:
         points = {
             "lon": Func("location", function="ST_X", output_field=FloatField()),
             "lat": Func("location", function="ST_Y", output_field=FloatField()),
         }
-    else:
-        points = {"wkb": AsWKB("location")} if point == WKB else {}
+    extra = (*points, "distance") if by_distance else tuple(points)
     return enterprise_values(
-        queryset.annotate(**points),
-        columns=columns,
-        geometry=point == LOCATION,
-        extra=(*points, *(["distance"] if by_distance else [])),
+        queryset.annotate(**points), columns=columns, geometry=point == LOCATION, extra=extra
     )
 
 
@@ -165,8 +152,7 @@ class FileWriter(Writer):
         raise NotImplementedError
 
     def respond(self, rows: Iterator, table: list[Column]) -> FileResponse:
-        # The directory is removed at once, also when writing fails: the open handle keeps the data readable
-        # until FileResponse closes it after sending, and then the disk space is freed.
+        # Removed at once, also if writing fails: the open handle keeps the data until FileResponse closes it.
         with tempfile.TemporaryDirectory(prefix="geodb-export-") as directory:
             path = Path(directory) / f"{LAYER}.{self.format}"
             self.write(path, rows, table)

@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from industries.bangla import to_ascii_digits
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
-from industries.resolver import get_resolver
+from industries.resolver import LEVELS, get_resolver
 
 from ..filters import EnterpriseFilterSet, split_values
 from .base import LAYER
 
-ADMIN_LEVELS = ("division", "district", "upazila")
 FILENAME_LABEL_MAX = 120
 
 
@@ -29,7 +28,7 @@ def _filter_labels(params) -> list[str]:
         if name == "within":  # a whole polygon: too long for a name
             labels.append(name)
             continue
-        if name in ADMIN_LEVELS:
+        if name in LEVELS:  # a place
             given = [_place_name(text, name) for text in given]
         labels.append(f"{name}-{'_'.join(to_ascii_digits(text) for text in given)}")
     return labels

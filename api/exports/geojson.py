@@ -17,7 +17,7 @@ class GeoJsonWriter(StreamWriter):
     def rows(self, values: QuerySet, table: list[Column], *, by_distance: bool) -> Iterator[tuple[str]]:
         inner, params = values.query.sql_with_params()
         order = "p.distance, p.id" if by_distance else "p.id"
-        with export_transaction(), _cursor() as cursor:
+        with export_transaction(), _server_side_cursor() as cursor:  # made in the transaction: not WITH HOLD
             cursor.execute(f"SELECT {FEATURE}::text FROM ({inner}) AS p ORDER BY {order}", params)
             while features := cursor.fetchmany(CHUNK_ROWS):
                 yield from features
@@ -31,7 +31,7 @@ class GeoJsonWriter(StreamWriter):
         yield b"]}"
 
 
-def _cursor():
+def _server_side_cursor():
     if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):  # behind pgBouncer in transaction mode
         return connection.cursor()
     return connection.chunked_cursor()

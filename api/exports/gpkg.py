@@ -31,8 +31,8 @@ class GpkgWriter(FileWriter):
             _append(path, (), table, append=False)
 
 
-def _arrays(chunk: tuple[tuple, ...], table: list[Column]):
-    """Typed arrays of one chunk: the fields, their null masks and GDAL time zones, and the WKB points.
+def _append(path: Path, chunk: tuple[tuple, ...], table: list[Column], *, append: bool) -> None:
+    """Append one chunk as typed arrays: the fields, their null masks and GDAL time zones, and the WKB points.
     Types come from the model, not from the data, so every chunk appends to the same fields."""
     size = len(chunk)
     data, masks, zones = [], [], {}
@@ -41,8 +41,9 @@ def _arrays(chunk: tuple[tuple, ...], table: list[Column]):
         mask = None
         if column.kind in ("int", "bool"):
             mask = np.fromiter((value is None for value in values), bool, size)
-            dtype = np.int64 if column.kind == "int" else bool
-            array = np.fromiter((value or 0 for value in values), dtype, size)
+            array = np.fromiter(
+                (value or 0 for value in values), np.int64 if column.kind == "int" else bool, size
+            )
         elif column.kind in ("float", "distance"):
             if column.kind == "distance":
                 values = [None if value is None else value.m for value in values]
@@ -55,15 +56,9 @@ def _arrays(chunk: tuple[tuple, ...], table: list[Column]):
             array = np.array(values, dtype=object)
         data.append(array)
         masks.append(mask)
-    geometry = np.array([bytes(row[-1]) for row in chunk], dtype=object)
-    return geometry, data, masks, zones
-
-
-def _append(path: Path, chunk, table: list[Column], *, append: bool) -> None:
-    geometry, data, masks, zones = _arrays(chunk, table)
     ogr_write(
         str(path),
-        geometry=geometry,
+        geometry=np.array([bytes(row[-1]) for row in chunk], dtype=object),
         field_data=data,
         fields=[column.name for column in table],
         field_mask=masks,

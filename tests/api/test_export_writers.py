@@ -16,8 +16,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.exports import WRITERS, FileWriter, StreamWriter, xlsx
-from api.exports.base import WKB
+from api.exports import WRITERS, xlsx
+from api.exports.base import WKB, FileWriter, StreamWriter
 from industries.locate import locate_enterprises
 from industries.models import Enterprise
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
