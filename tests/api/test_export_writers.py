@@ -23,6 +23,8 @@ from industries.models import Enterprise
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
 from tests.factories import EnterpriseFactory
 
+from .test_exports import body
+
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/enterprises/export.{}"
@@ -39,11 +41,6 @@ def enterprises() -> list[Enterprise]:
     locate_enterprises(ids=[enterprise.pk for enterprise in made])
     Enterprise.objects.filter(pk__in=[enterprise.pk for enterprise in made]).update(updated=UPDATED)
     return made
-
-
-def body(response) -> bytes:
-    assert response.status_code == 200, response.content.decode()[:2000]
-    return b"".join(response.streaming_content)
 
 
 # The registry is the one list of formats
@@ -141,15 +138,8 @@ def test_a_file_writer_is_all_a_new_format_needs(client, enterprises, new_format
 def enterprise_table_locked(settings):
     """Statements on the enterprise table wait on another connection's lock, past the export's timeout."""
     settings.EXPORT_STATEMENT_TIMEOUT = "300ms"
-    db = connection.settings_dict
-    holder = psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=db["NAME"],
-        options="-c lock_timeout=5s",
-    )
+    holder = psycopg.connect(**connection.get_connection_params())  # a connection of its own, as Django's
+    holder.execute("SET lock_timeout = '5s'")
     holder.execute("LOCK TABLE industries_enterprise IN ACCESS EXCLUSIVE MODE")
     yield
     holder.rollback()
