@@ -34,7 +34,8 @@ from django.db import connection
 from django.http import QueryDict
 from django.test import Client
 
-from api import exports
+from api.exports import base, gpkg
+from api.exports.base import LONLAT, export_values
 from api.selectors import PUBLIC_COLUMNS, enterprise_list, enterprise_values
 
 DIVISION = "Rajshahi"
@@ -66,9 +67,7 @@ def baseline_sql(query: str, fmt: str) -> str:
     """The export's query as one SQL text: the same filters, columns and order."""
     queryset = enterprise_list(params=QueryDict(query))
     if fmt == "csv":
-        values = enterprise_values(
-            exports._with_lonlat(queryset), columns=PUBLIC_COLUMNS, geometry=False, extra=("lon", "lat")
-        )
+        values = export_values(queryset, columns=PUBLIC_COLUMNS, point=LONLAT, by_distance=False)
     else:
         values = enterprise_values(queryset, columns=PUBLIC_COLUMNS)
     sql, params = values.query.sql_with_params()
@@ -125,16 +124,13 @@ def main():
     parser.add_argument("--chunk-rows", type=int, help="rows per cursor fetch and per GeoPackage append")
     args = parser.parse_args()
     if args.chunk_rows:
-        exports.CHUNK_ROWS = exports.GPKG_CHUNK_ROWS = args.chunk_rows
+        base.CHUNK_ROWS = gpkg.GPKG_CHUNK_ROWS = args.chunk_rows
     logging.getLogger("pyogrio").setLevel(logging.WARNING)  # one "Created N records" per append
 
     client = Client(HTTP_HOST="127.0.0.1")
     counts = {label: enterprise_list(params=QueryDict(query)).count() for label, query in sizes()}
     print(f"database {settings.DATABASES['default']['NAME']}, division={DIVISION}")
-    print(
-        f"chunks: {exports.CHUNK_ROWS:,} rows per fetch, "
-        f"{exports.GPKG_CHUNK_ROWS:,} rows per GeoPackage append"
-    )
+    print(f"chunks: {base.CHUNK_ROWS:,} rows per fetch, {gpkg.GPKG_CHUNK_ROWS:,} rows per GeoPackage append")
     print(
         f"{'format':7} {'size':10} {'rows':>9} {'export s':>9} {'rows/s':>9} {'baseline s':>10} "
         f"{'ratio':>6} {'MB out':>7} {'py peak MB':>10} {'maxRSS MB':>9}"
@@ -146,11 +142,13 @@ def main():
                 timings = [run_export(client, query, fmt) for _ in range(args.repeat)]
                 seconds = median(t for t, _ in timings)
                 size = timings[0][1]
-                base = median(run_baseline(query, fmt, Path(tmp) / f"base.{fmt}") for _ in range(args.repeat))
+                baseline = median(
+                    run_baseline(query, fmt, Path(tmp) / f"base.{fmt}") for _ in range(args.repeat)
+                )
                 peak = python_peak(client, query, fmt)
                 print(
-                    f"{fmt:7} {label:10} {rows:9,} {seconds:9.3f} {rows / seconds:9,.0f} {base:10.3f} "
-                    f"{seconds / base:5.2f}x {size / 1e6:7.2f} {peak / 1e6:10.2f} {max_rss_mb():9.0f}",
+                    f"{fmt:7} {label:10} {rows:9,} {seconds:9.3f} {rows / seconds:9,.0f} {baseline:10.3f} "
+                    f"{seconds / baseline:5.2f}x {size / 1e6:7.2f} {peak / 1e6:10.2f} {max_rss_mb():9.0f}",
                     flush=True,
                 )
     print("ratio = export through Django / baseline (psql \\copy for CSV, ogr2ogr -f GPKG for GeoPackage)")

@@ -1,0 +1,37 @@
+"""GeoJSON: each feature is rendered by PostGIS (as on the list endpoint), so Python only joins text."""
+
+from collections.abc import Iterable, Iterator
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from ..geojson import FEATURE
+from .base import CHUNK_ROWS, LOCATION, Column, StreamWriter, batches, export_transaction
+
+
+class GeoJsonWriter(StreamWriter):
+    format = "geojson"
+    media_type = "application/geo+json"
+    point = LOCATION
+
+    def rows(self, values: QuerySet, table: list[Column], *, by_distance: bool) -> Iterator[tuple[str]]:
+        inner, params = values.query.sql_with_params()
+        order = "p.distance, p.id" if by_distance else "p.id"
+        with export_transaction(), _server_side_cursor() as cursor:  # made in the transaction: not WITH HOLD
+            cursor.execute(f"SELECT {FEATURE}::text FROM ({inner}) AS p ORDER BY {order}", params)
+            while features := cursor.fetchmany(CHUNK_ROWS):
+                yield from features
+
+    def chunks(self, rows: Iterable[tuple[str]], table: list[Column]) -> Iterator[bytes]:
+        yield b'{"type":"FeatureCollection","features":['
+        separator = ""
+        for batch in batches(rows, CHUNK_ROWS):
+            yield (separator + ",".join(feature for (feature,) in batch)).encode()
+            separator = ","
+        yield b"]}"
+
+
+def _server_side_cursor():
+    if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):  # behind pgBouncer in transaction mode
+        return connection.cursor()
+    return connection.chunked_cursor()
