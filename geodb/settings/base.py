@@ -107,7 +107,7 @@ DATABASES = {
 #
 # Web requests get a statement timeout and an idle-in-transaction timeout, so that neither a runaway query
 # nor a client that stops reading can hold a connection for ever (exports set longer ones of their own in
-# their transaction, api/exports.py). Management commands (migrate, generate_enterprises, the import
+# their transaction, api/exports/base.py). Management commands (migrate, generate_enterprises, the import
 # worker) run long statements on purpose and get none unless the environment says so; runserver is a web
 # server. "0" turns a timeout off; values are PostgreSQL's ("30s", "500ms").
 _ARGV = sys.argv or [""]
