@@ -103,15 +103,6 @@ class UpazilaPiece(models.Model):
 
 
 class EnterpriseQuerySet(models.QuerySet):
-    def in_division(self, code: str):
-        return self.filter(division__code=code)
-
-    def in_district(self, code: str):
-        return self.filter(district__code=code)
-
-    def of_size(self, size: str):
-        return self.filter(size_class=size)
-
     def synthetic(self):
         return self.filter(is_synthetic=True)
 

@@ -6,7 +6,7 @@ doubtful value emptied or fixed. Checks that need the database (inside an upazil
 the same enterprise already stored) run later, set-based, in surveys/staging.py.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -52,8 +52,6 @@ _BANGLA_LETTER = "[\u0980-\u09ff]"
 class Validated:
     rows: pd.DataFrame  # one row per accepted input row, canonical columns, index = position in the file
     issues: pd.DataFrame  # columns: position, code
-    policy: str = ""
-    fields_present: set[str] = field(default_factory=set)
 
     def add_issues(self, positions, code: str) -> None:
         positions = np.asarray(positions)
@@ -94,8 +92,6 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
     result = Validated(
         rows=pd.DataFrame(index=raw.index),
         issues=pd.DataFrame(columns=["position", "code"]),
-        policy=policy,
-        fields_present=present,
     )
     rows = result.rows
     col = lambda target: _column(raw, mapping, target)  # noqa: E731
