@@ -15,7 +15,7 @@ from django.db import connection
 
 from industries.bangla import TO_ASCII_DIGITS, name_key_series, normalise_text_series
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
-from industries.models import BANGLADESH_EXTENT, Enterprise
+from industries.models import BANGLADESH_EXTENT, YEAR_ESTABLISHED_RANGE, Enterprise
 from industries.resolver import get_resolver
 from industries.size_class import Kind, classify_size_array
 
@@ -86,8 +86,12 @@ def _words(series: pd.Series, vocabulary: dict[str, list[str]]) -> pd.Series:
     return name_key_series(series).map(lookup)
 
 
-def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = None) -> Validated:
+def validate(
+    raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = None, latest_year: int | None = None
+) -> Validated:
+    """``latest_year``: of establishment; this year for a survey file (a surveyed unit exists)."""
     policy = policy or settings.SIZE_CLASS_POLICY
+    latest_year = latest_year or pd.Timestamp.now().year
     present = set(mapping.columns.values())
     result = Validated(
         rows=pd.DataFrame(index=raw.index),
@@ -196,7 +200,7 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
     year, year_bad = n.parse_year(col("year_established"))
     date_year, date_bad = n.parse_year(col("date_established"))
     year = year.fillna(date_year)
-    implausible = year.notna() & ~year.between(1800, pd.Timestamp.now().year)
+    implausible = year.notna() & ~year.between(YEAR_ESTABLISHED_RANGE[0], latest_year)
     flag(year_bad | date_bad | implausible, "date_invalid")
     rows["year_established"] = year.where(~implausible)
 
