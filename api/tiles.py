@@ -41,10 +41,11 @@ The data version (``data_version``, in industries.data_version so that writers o
 on) is a counter in the Django cache (key ``tiles:version``), which ``tiles_invalidate()`` moves on,
 together with a fingerprint of the enterprise table read from PostgreSQL on each request: ``max(id)`` (the
 primary key index answers it) and the table's insert/update/delete counters from the statistics system
-(shared memory, no table read). Writers should call ``tiles_invalidate()`` after committing; the
-fingerprint still catches a writer that does not, or one in another process when the cache is per process
-(LocMemCache), within the ~10 s PostgreSQL takes to publish its counters. ``TILE_CACHE_SECONDS`` (0: off)
-keeps rendered tiles in the Django cache under their ETag, so a new version is never served an old tile.
+(shared memory, no table read). Every writer's service moves it on after committing
+(industries.data_version lists them); the fingerprint still catches a writer that does not, or one in
+another process when the cache is per process (LocMemCache), within the ~10 s PostgreSQL takes to publish
+its counters. ``TILE_CACHE_SECONDS`` (0: off) keeps rendered tiles in the Django cache under their ETag, so
+a new version is never served an old tile.
 """
 
 import hashlib
