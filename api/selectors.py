@@ -6,44 +6,9 @@ from rest_framework.exceptions import ValidationError
 
 from industries.models import HISTORY_PERMISSION, PERSONAL_PERMISSION, Enterprise
 
+# The contract (api.columns), also imported from here by the outputs (OGC, exports, statistics).
+from .columns import PERSONAL_COLUMNS, PUBLIC_COLUMNS
 from .filters import EnterpriseFilterSet
-
-# What a feature, a CSV row or an OGC item says about an enterprise: output name -> ORM path. One list, so
-# the list, the exports and the OGC items cannot drift apart. Personal data is added only for callers
-# holding PERSONAL_PERMISSION.
-PUBLIC_COLUMNS = {
-    "id": "id",
-    "name_en": "name_en",
-    "name_bn": "name_bn",
-    "division_code": "division__code",
-    "division_name_en": "division__name_en",
-    "division_name_bn": "division__name_bn",
-    "district_code": "district__code",
-    "district_name_en": "district__name_en",
-    "district_name_bn": "district__name_bn",
-    "upazila_code": "upazila__geocode",
-    "upazila_name_en": "upazila__name_en",
-    "upazila_name_bn": "upazila__name_bn",
-    "district_mismatch": "district_mismatch",
-    "address": "address",
-    "isic_section": "isic_section",
-    "isic_division": "isic_division",
-    "product": "product",
-    "product_bn": "product_bn",
-    "kind": "kind",
-    "size_class": "size_class",
-    "size_policy": "size_policy",
-    "investment_bdt": "investment_bdt",
-    "workers_male": "workers_male",
-    "workers_female": "workers_female",
-    "workers_total": "workers_total",
-    "year_established": "year_established",
-    "registration_no": "registration_no",
-    "status": "status",
-    "is_synthetic": "is_synthetic",
-    "updated": "updated",
-}
-PERSONAL_COLUMNS = {field: field for field in Enterprise.PERSONAL_FIELDS}
 
 
 def may_see_personal(user) -> bool:
@@ -62,7 +27,8 @@ def enterprise_get(pk: int) -> Enterprise:
 
 
 def enterprise_columns(*, user) -> dict[str, str]:
-    """Output name -> ORM path of what this caller may read."""
+    """Output name -> ORM path of what this caller may read (api.columns): the public columns, then the
+    personal ones for holders of view_personal."""
     return {**PUBLIC_COLUMNS, **PERSONAL_COLUMNS} if may_see_personal(user) else dict(PUBLIC_COLUMNS)
 
 

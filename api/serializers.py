@@ -1,63 +1,56 @@
-"""The one-enterprise serializer (detail views and writes). Lists are rendered in PostGIS (api/geojson.py)."""
+"""The one-enterprise serializer (detail views and writes), its fields derived from the column contract
+(api.columns). Lists are rendered in PostGIS (api/geojson.py)."""
 
+from datetime import UTC
+
+from django.db import models
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from industries.models import Enterprise
 from storefronts.selectors import enterprise_page_url
 
-from .selectors import PERSONAL_COLUMNS, may_see_personal
+from .columns import DETAIL_ONLY, PERSONAL_COLUMNS, PUBLIC_COLUMNS
+from .selectors import may_see_personal
+
+# Columns read across a relation (division__code): output name -> DRF source (division.code).
+_ACROSS = {
+    name: path.replace("__", ".")
+    for name, path in {**PUBLIC_COLUMNS, **PERSONAL_COLUMNS}.items()
+    if name != path
+}
+
+
+class DateTimeAsPostgres(serializers.DateTimeField):
+    """A timestamp as PostgreSQL writes it in the list, OGC items and exports (to_jsonb on Django's UTC
+    connection): UTC, "+00:00", no trailing zeros in the fraction, so that every reading spells it alike."""
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        seconds, dot, rest = value.astimezone(UTC).isoformat().partition(".")
+        return f"{seconds}.{rest[:6].rstrip('0')}{rest[6:]}" if dot else seconds
 
 
 class EnterpriseSerializer(GeoFeatureModelSerializer):
-    division_code = serializers.CharField(source="division.code", read_only=True, default=None)
-    district_code = serializers.CharField(source="district.code", read_only=True, default=None)
-    upazila_code = serializers.CharField(source="upazila.geocode", read_only=True, default=None)
-    district_name_en = serializers.CharField(source="district.name_en", read_only=True, default=None)
-    district_name_bn = serializers.CharField(source="district.name_bn", read_only=True, default=None)
-    upazila_name_en = serializers.CharField(source="upazila.name_en", read_only=True, default=None)
-    upazila_name_bn = serializers.CharField(source="upazila.name_bn", read_only=True, default=None)
-    # The enterprise's public page (/e/<slug>/), or null: the map's popup links to it.
+    serializer_field_mapping = {
+        **GeoFeatureModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeAsPostgres,
+    }
+    # The enterprise's public page (/e/<slug>/), or null: the map's popup links to it. Only here
+    # (api.columns.DETAIL_ONLY says why).
     page = serializers.SerializerMethodField()
 
     class Meta:
         model = Enterprise
         geo_field = "location"
-        # Explicit: a new model field is not public until someone decides it is.
-        fields = [
-            "id",
-            "name_en",
-            "name_bn",
-            *PERSONAL_COLUMNS,
-            "division_code",
-            "district_code",
-            "district_name_en",
-            "district_name_bn",
-            "upazila_code",
-            "upazila_name_en",
-            "upazila_name_bn",
-            "district_mismatch",
-            "address",
-            "isic_section",
-            "isic_division",
-            "product",
-            "product_bn",
-            "kind",
-            "size_class",
-            "size_policy",
-            "investment_bdt",
-            "workers_male",
-            "workers_female",
-            "workers_total",
-            "year_established",
-            "registration_no",
-            "status",
-            "is_synthetic",
-            "created",
-            "updated",
-            "page",
-        ]
+        fields = [*PUBLIC_COLUMNS, *PERSONAL_COLUMNS, *DETAIL_ONLY]
         read_only_fields = fields
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        if field_name in _ACROSS:  # null when the relation is (an enterprise outside every upazila)
+            return serializers.ReadOnlyField, {"source": _ACROSS[field_name], "allow_null": True}
+        return super().build_field(field_name, info, model_class, nested_depth)
 
     def get_page(self, enterprise: Enterprise) -> str | None:
         return enterprise_page_url(enterprise)

@@ -14,9 +14,10 @@ What a tile holds (``extent`` 4096, one layer per tile, never both):
   cell, the larger on a tie; "" if none is classified). A point belongs to the one tile its coordinates
   fall in (half-open), so the counts of all tiles of a zoom add up to the number of enterprises matched.
 - From ``TILE_POINT_MIN_ZOOM`` up: layer ``enterprises``, one point per enterprise, feature id = the
-  enterprise's id, properties ``id``, ``size_class``, ``name_en``, ``name_bn``, ``kind`` and nothing else:
-  no personal data, whoever asks. Points up to 64 units (4 px) past the edge are repeated in the
-  neighbouring tile so that circles are not cut at tile edges.
+  enterprise's id, properties the column contract's tile columns (api.columns.TILE_COLUMNS: ``id``,
+  ``name_en``, ``name_bn``, ``kind``, ``size_class``) and nothing else: no personal data, whoever asks.
+  Points up to 64 units (4 px) past the edge are repeated in the neighbouring tile so that circles are not
+  cut at tile edges.
 
 The size cap (every tile under 500 KB, at any zoom, with 1,000,000 enterprises): a tile at or above the
 point zoom whose area holds more than ``TILE_MAX_POINTS`` (3,000) matched enterprises, or whose points
@@ -40,10 +41,11 @@ The data version (``data_version``, in industries.data_version so that writers o
 on) is a counter in the Django cache (key ``tiles:version``), which ``tiles_invalidate()`` moves on,
 together with a fingerprint of the enterprise table read from PostgreSQL on each request: ``max(id)`` (the
 primary key index answers it) and the table's insert/update/delete counters from the statistics system
-(shared memory, no table read). Writers should call ``tiles_invalidate()`` after committing; the
-fingerprint still catches a writer that does not, or one in another process when the cache is per process
-(LocMemCache), within the ~10 s PostgreSQL takes to publish its counters. ``TILE_CACHE_SECONDS`` (0: off)
-keeps rendered tiles in the Django cache under their ETag, so a new version is never served an old tile.
+(shared memory, no table read). Every writer's service moves it on after committing
+(industries.data_version lists them); the fingerprint still catches a writer that does not, or one in
+another process when the cache is per process (LocMemCache), within the ~10 s PostgreSQL takes to publish
+its counters. ``TILE_CACHE_SECONDS`` (0: off) keeps rendered tiles in the Django cache under their ETag, so
+a new version is never served an old tile.
 """
 
 import hashlib
@@ -64,9 +66,10 @@ from rest_framework.views import APIView
 from industries.data_version import data_version, data_version_bump
 from industries.size_class import SizeClass
 
+from .columns import TILE_COLUMNS
 from .filters import EnterpriseFilterSet
 from .negotiation import JSONWhateverAccepted
-from .selectors import enterprise_list
+from .selectors import enterprise_list, enterprise_values
 from .throttling import TileAnonRateThrottle
 
 MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
@@ -78,8 +81,9 @@ POINT_BUFFER = 64  # units (4 px) of points repeated past the tile edge
 MERCATOR_HALF = 20037508.342789244
 # Part of every ETag: change it when what a tile holds changes, so browsers drop their copies.
 TILE_FORMAT = 1
-# Point properties: what the map shows and filters on; an enterprise's other fields are one API call away.
-POINT_PROPERTIES = ("size_class", "name_en", "name_bn", "kind")
+# Point properties: the contract's tile columns (what the map shows and filters on; an enterprise's other
+# fields are one API call away), the id apart as it is the feature id too.
+POINT_PROPERTIES = tuple(name for name in TILE_COLUMNS if name != "id")
 # cottage < micro < small < medium < large
 SIZE_ORDER = list(SizeClass.values)
 SMALL_OR_LARGER = SIZE_ORDER[SIZE_ORDER.index(SizeClass.SMALL) :]
@@ -219,11 +223,11 @@ def tile_sql(queryset: QuerySet, *, z: int, x: int, y: int, rules: TileRules) ->
     """The one statement that returns tile z/x/y of ``queryset`` as MVT bytes; None if the filters can
     match nothing. z, x and y go into the text as integers (checked by the URL and ``tile_exists``)."""
     z, x, y = int(z), int(x), int(y)
-    columns = ("id", "location", *POINT_PROPERTIES)
     try:
         # No ORDER BY (the list's id or distance order): the planner then pulls the filters' query up into
         # the tile's and puts the tile's bounding box on the GiST index.
-        inner, params = queryset.order_by().values(*columns).query.sql_with_params()
+        values = enterprise_values(queryset.order_by(), columns=TILE_COLUMNS)
+        inner, params = values.query.sql_with_params()
     except EmptyResultSet:
         return None
     head = f"WITH filtered AS NOT MATERIALIZED ({inner})"

@@ -1,4 +1,6 @@
-"""Create, update and delete enterprises through the API, with the importer's rules (surveys.services).
+"""Create, update and delete enterprises through the API: the body is read by the importer's parser and
+saved under the model's rules, the admin's and e-Registration's (surveys.services.enterprise_save_from_row);
+a value the parser cannot read is refused, not emptied. The services move the data version on (tiles).
 
 A caller without view_personal cannot see owners' names, phones and NIDs, so it may not change them: an
 update that sends any of them is refused (403, nothing written), and one that leaves them out keeps them
@@ -8,7 +10,6 @@ the importer, which such staff run too, sets them the same way). Deleting is sof
 """
 
 import orjson
-from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -17,11 +18,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from industries.models import Enterprise
 from industries.services import enterprise_delete
 from surveys.exceptions import RowRejected
-from surveys.services import WRITABLE_FIELDS, enterprise_write
+from surveys.services import WRITABLE_FIELDS, enterprise_save_from_row
 
 from .selectors import enterprise_get, may_see_personal
 from .serializers import EnterpriseSerializer
-from .tiles import tiles_invalidate
 
 PERSONAL_REFUSED = {
     "code": "personal_not_permitted",
@@ -72,12 +72,11 @@ def _code(unit: Model | None, field: str) -> str:
 
 def _save(request, values: dict, enterprise: Enterprise | None, status: int) -> HttpResponse:
     try:
-        enterprise, warnings = enterprise_write(values=values, enterprise=enterprise)
+        enterprise, warnings = enterprise_save_from_row(values=values, enterprise=enterprise)
     except RowRejected as rejected:
         raise ValidationError(
             {"rejected": [{"code": r.code, "en": r.en, "bn": r.bn} for r in rejected.reasons]}
         ) from None
-    transaction.on_commit(tiles_invalidate)  # map tiles of the old data stop being served
     feature = EnterpriseSerializer(enterprise, context={"request": request}).data
     feature["warnings"] = [{"code": r.code, "en": r.en, "bn": r.bn} for r in warnings]
     return HttpResponse(orjson.dumps(feature), content_type="application/geo+json", status=status)
@@ -85,7 +84,6 @@ def _save(request, values: dict, enterprise: Enterprise | None, status: int) -> 
 
 def enterprise_delete_from_api(pk: int) -> HttpResponse:
     enterprise_delete(enterprise=enterprise_get(pk))
-    transaction.on_commit(tiles_invalidate)
     return HttpResponse(status=204)
 
 

@@ -113,17 +113,9 @@ class EnterpriseAdmin(LeafletGeoAdmin):
     actions = ["restore_selected"]
     autocomplete_fields = ["stated_district", "stated_upazila"]
     show_full_result_count = False  # an exact count of a million rows on every page is not worth it
-    readonly_fields = [
-        "division",
-        "district",
-        "upazila",
-        "district_mismatch",
-        "size_class",
-        "size_policy",
-        "created",
-        "updated",
-        "deleted",
-    ]
+    readonly_fields = [*Enterprise.DERIVED_FIELDS, "created", "updated", "deleted"]
+    # A layout (groups, in the office's order), not a column list: tests/industries/test_enterprise_fields.py
+    # checks that it shows every field of the model the admin may show, once.
     fieldsets = [
         (None, {"fields": ["name_bn", "name_en", "registration_no", "status", "is_synthetic"]}),
         (_("Owner (personal data)"), {"fields": ["owner_name", "owner_phone", "owner_nid"]}),

@@ -1,12 +1,15 @@
 """The version of the enterprise data, which caches of what the enterprises show are keyed on: map tiles
 and their ETags (api.tiles), statistics (api.stats).
 
-A counter in the Django cache that every writer moves on after committing (``data_version_bump``), and a
-fingerprint of the enterprise table read from PostgreSQL on each request: ``max(id)`` (the primary key index
-answers it) and the table's insert/update/delete counters from the statistics system (shared memory, no table
-read). The fingerprint still catches a writer that does not bump, or one in another process when the cache is
-per process (LocMemCache), within the ~10 s PostgreSQL takes to publish its counters. Here, not in the api
-app, because writers outside it (e-Registration) must bump it and import only industries.
+A counter in the Django cache that every writer moves on after committing (``data_version_bump``, on commit,
+in the service that writes: industries.services' save, delete and restore, which the admin, the API and
+e-Registration use; the importer, surveys.staging; the generator, industries.synthetic; the geography load
+when it re-locates enterprises), and a fingerprint of the enterprise table read from PostgreSQL on each
+request: ``max(id)`` (the primary key index answers it) and the table's insert/update/delete counters from
+the statistics system (shared memory, no table read). The fingerprint still catches a writer that does not
+bump, or one in another process when the cache is per process (LocMemCache), within the ~10 s PostgreSQL
+takes to publish its counters. Here, not in the api app, because writers outside it (e-Registration) must
+bump it and import only industries.
 """
 
 import time

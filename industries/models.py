@@ -30,8 +30,13 @@ from .size_class import Kind, Policy, SizeClass
 
 # Official extent 20°34′–26°38′N, 88°01′–92°41′E (Banglapedia), padded by a few km so that border and
 # coastal points survive rounding (⚠ the padding is ours). The database refuses anything outside; the
-# finer check, "inside a Bangladeshi upazila", is the point-in-polygon assignment.
+# finer check, "inside a Bangladeshi upazila", is Enterprise.clean's for one enterprise and the importer's
+# (surveys.staging) for a file.
 BANGLADESH_EXTENT = (88.0, 20.5, 92.75, 26.7)  # (min lon, min lat, max lon, max lat)
+OUTSIDE_UPAZILAS = _("The location falls in no Bangladeshi upazila (at sea or across the border).")
+# Every writer's range: e-Registration registers proposed units with the year they plan to start. A survey
+# file's ends at this year (surveys.validate): a surveyed unit exists.
+YEAR_ESTABLISHED_RANGE = (1800, 2100)
 
 # Owners' names, phones and NIDs (Enterprise.PERSONAL_FIELDS) only for users holding this; versions of an
 # enterprise (industries.history) only for users holding the second.
@@ -103,15 +108,6 @@ class UpazilaPiece(models.Model):
 
 
 class EnterpriseQuerySet(models.QuerySet):
-    def in_division(self, code: str):
-        return self.filter(division__code=code)
-
-    def in_district(self, code: str):
-        return self.filter(district__code=code)
-
-    def of_size(self, size: str):
-        return self.filter(size_class=size)
-
     def synthetic(self):
         return self.filter(is_synthetic=True)
 
@@ -158,6 +154,9 @@ class Enterprise(models.Model):
     # Personal data: never shown to anonymous users, in any format. Later layers (API serializers,
     # exports, map popups) read this tuple rather than keeping their own lists.
     PERSONAL_FIELDS = ("owner_name", "owner_phone", "owner_nid")
+    # Worked out from the other fields by every writer, never typed in: the areas from ``location``
+    # (industries.locate), the size class from the figures (industries.services.enterprise_classify).
+    DERIVED_FIELDS = ("division", "district", "upazila", "district_mismatch", "size_class", "size_policy")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -307,7 +306,8 @@ class Enterprise(models.Model):
                 violation_error_message=_("A registration number is either given or NULL, never blank."),
             ),
             models.CheckConstraint(
-                condition=Q(year_established__isnull=True) | Q(year_established__range=(1800, 2100)),
+                condition=Q(year_established__isnull=True)
+                | Q(year_established__range=YEAR_ESTABLISHED_RANGE),
                 name="enterprise_year_plausible",
                 violation_error_message=_("The year established must be between 1800 and 2100."),
             ),
@@ -331,8 +331,18 @@ class Enterprise(models.Model):
             self.registration_no = normalise_text(to_ascii_digits(self.registration_no)) or None
         if self.workers_total is None and self.workers_male is not None and self.workers_female is not None:
             self.workers_total = self.workers_male + self.workers_female
+        if self.location is not None and self._outside_upazilas():
+            errors["location"] = ValidationError(OUTSIDE_UPAZILAS, code="outside_upazilas")
         if errors:
             raise ValidationError(errors)
+
+    def _outside_upazilas(self) -> bool:
+        """In the country's extent (outside it, the constraint speaks) but in no upazila: at sea or across
+        the border. The importer applies the same rule to a whole file at once (surveys.staging)."""
+        min_lon, min_lat, max_lon, max_lat = BANGLADESH_EXTENT
+        if not (min_lon <= self.location.x <= max_lon and min_lat <= self.location.y <= max_lat):
+            return False
+        return not UpazilaPiece.objects.filter(geom__intersects=self.location).exists()
 
 
 def api_key_default_expiry():

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .data_version import data_version_bump
 from .locate import locate_enterprises
 from .models import District, Division, Enterprise, Upazila, UpazilaPiece
 from .resolver import get_resolver
@@ -132,7 +133,8 @@ def admin_geography_load(
 
     if Enterprise.objects.exists():
         progress("re-locating enterprises")
-        locate_enterprises()
+        if locate_enterprises():
+            transaction.on_commit(data_version_bump)
 
     transaction.on_commit(get_resolver.cache_clear)
     return {
@@ -169,12 +171,16 @@ def enterprise_classify(enterprise: Enterprise, *, policy: str | None = None) ->
 
 @transaction.atomic
 def enterprise_save(*, enterprise: Enterprise) -> Enterprise:
-    """Validate, classify, save and locate one enterprise (the admin and, later, the API use this)."""
+    """Validate, classify, save and locate one enterprise: every writer of one enterprise (the admin, the
+    API through surveys.services.enterprise_save_from_row, e-Registration) saves through this, so the
+    model's rules (Enterprise.clean and its constraints) are the one rule set of them all. Raises
+    ValidationError, nothing saved."""
     enterprise.full_clean()
     enterprise_classify(enterprise)
     enterprise.save()
     locate_enterprises(ids=[enterprise.pk])
     enterprise.refresh_from_db(fields=["division", "district", "upazila", "district_mismatch"])
+    transaction.on_commit(data_version_bump)
     return enterprise
 
 
@@ -182,7 +188,10 @@ def enterprises_delete(*, enterprises: QuerySet[Enterprise]) -> int:
     """Soft-delete: the rows leave every public reading (EnterpriseQuerySet.live) but stay, with their
     history and import provenance, for staff to restore. Returns how many were deleted (not already)."""
     now = timezone.now()
-    return enterprises.filter(deleted__isnull=True).update(deleted=now, updated=now)
+    deleted = enterprises.filter(deleted__isnull=True).update(deleted=now, updated=now)
+    if deleted:
+        transaction.on_commit(data_version_bump)
+    return deleted
 
 
 def enterprise_delete(*, enterprise: Enterprise) -> None:
@@ -192,4 +201,7 @@ def enterprise_delete(*, enterprise: Enterprise) -> None:
 
 def enterprises_restore(*, enterprises: QuerySet[Enterprise]) -> int:
     """Undo a soft delete. Returns how many were restored."""
-    return enterprises.filter(deleted__isnull=False).update(deleted=None, updated=timezone.now())
+    restored = enterprises.filter(deleted__isnull=False).update(deleted=None, updated=timezone.now())
+    if restored:
+        transaction.on_commit(data_version_bump)
+    return restored

@@ -46,9 +46,6 @@ class Policy(models.TextChoices):
     NIP2022 = "NIP2022", _("National Industrial Policy 2022")
 
 
-ORDER = list(SizeClass)  # cottage < micro < small < medium < large
-
-
 @dataclass(frozen=True)
 class Band:
     """The inclusive lower bounds (fixed assets in BDT, workers) of one size class."""

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .bangla import name_key_series
+from .data_version import data_version_bump
 from .locate import locate_enterprises
 from .models import Enterprise, Upazila
 from .size_class import SIZE_TABLES, Kind, SizeClass, classify_size_array
@@ -151,38 +152,12 @@ LAST_NAMES = [
     "Biswas",
 ]
 
+# Every column of the model but the id and those no generated row sets: the areas (located after the COPY,
+# as for every writer) and ``deleted``.
 COLUMNS = [
-    "name_bn",
-    "name_en",
-    "name_bn_key",
-    "name_en_key",
-    "owner_name",
-    "owner_phone",
-    "owner_nid",
-    "address",
-    "location",
-    "stated_district_id",
-    "stated_upazila_id",
-    "district_mismatch",
-    "isic_section",
-    "isic_division",
-    "product",
-    "product_bn",
-    "kind",
-    "is_family_based",
-    "is_labour_intensive",
-    "investment_bdt",
-    "workers_male",
-    "workers_female",
-    "workers_total",
-    "size_class",
-    "size_policy",
-    "year_established",
-    "registration_no",
-    "status",
-    "is_synthetic",
-    "created",
-    "updated",
+    field.column
+    for field in Enterprise._meta.concrete_fields
+    if field.column not in {"id", "division_id", "district_id", "upazila_id", "deleted"}
 ]
 CHUNK_SIZE = 100_000
 
@@ -437,4 +412,5 @@ def synthetic_enterprises_create(
     locate_enterprises(min_id=last_id + 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE industries_enterprise")
+    transaction.on_commit(data_version_bump)
     return count

@@ -16,12 +16,14 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
+from django.db.models import IntegerField
 from django.utils import timezone
 
 from industries.history import history_context
-from industries.models import Enterprise
+from industries.models import YEAR_ESTABLISHED_RANGE, Enterprise
 from industries.services import enterprise_save
 
 from .exceptions import ImportCrashed, MissingColumns, RowRejected, UnreadableFile, UploadNotStored
@@ -273,66 +275,72 @@ def _outcome_counts(issues) -> dict[str, int]:
     }
 
 
-# The fields an API client may send, as the importer's canonical headers. One enterprise written through
-# the API is validated as a one-row survey file, so there is one set of rules for both.
-WRITABLE_FIELDS = (
-    "name_en",
-    "name_bn",
-    "owner_name",
-    "owner_phone",
-    "owner_nid",
-    "address",
-    "latitude",
-    "longitude",
-    "district",
-    "upazila",
-    "isic_section",
-    "isic_division",
-    "product",
-    "product_bn",
-    "kind",
-    "is_family_based",
-    "is_labour_intensive",
-    "investment_bdt",
-    "workers_male",
-    "workers_female",
-    "workers_total",
-    "year_established",
-    "registration_no",
-    "status",
+# The fields an API client may send, as the importer's canonical headers: the model's editable fields but
+# the derived ones (Enterprise.DERIVED_FIELDS) and is_synthetic (the generator's and the admin's mark), the
+# location as latitude/longitude and the stated areas by the names the importer resolves.
+_HEADERS = {
+    "location": ("latitude", "longitude"),
+    "stated_district": ("district",),
+    "stated_upazila": ("upazila",),
+}
+WRITABLE_FIELDS = tuple(
+    header
+    for field in Enterprise._meta.concrete_fields
+    if field.editable
+    and not field.primary_key
+    and field.name not in {*Enterprise.DERIVED_FIELDS, "is_synthetic"}
+    for header in _HEADERS.get(field.name, (field.name,))
 )
+# A survey file is imported with what its parser cannot read emptied, and reported. One record written
+# through the API is refused instead, as the admin's form refuses it: a PATCH with a mistyped phone must not
+# erase the stored one. These stay warnings: a flag that changes nothing sent, and a kind not sent at all
+# (manufacturing, as in a file).
+_STILL_WARNINGS = {"district_mismatch"}
 
 
 @transaction.atomic
-def enterprise_write(*, values: dict, enterprise: Enterprise | None = None) -> tuple[Enterprise, list]:
-    """Create (or, given ``enterprise``, replace the writable fields of) one enterprise from plain values,
-    through the importer's validation. Returns the saved enterprise and the warnings; raises RowRejected
-    with the reasons when the importer would reject the row."""
+def enterprise_save_from_row(
+    *, values: dict, enterprise: Enterprise | None = None
+) -> tuple[Enterprise, list]:
+    """The API's write: create (or, given ``enterprise``, replace the writable fields of) one enterprise from
+    plain values, read by the importer's parser (a one-row survey file: Bangla digits, words for the kind
+    and status, district names) and saved by industries.services.enterprise_save under the model's rules,
+    the admin's and e-Registration's. The year of establishment may be a planned one, as for them.
+
+    Returns the saved enterprise and its warnings; raises RowRejected with the reasons, nothing saved."""
     raw = pd.DataFrame(
         [{field: "" if values.get(field) is None else str(values[field]) for field in WRITABLE_FIELDS}]
     )
-    validated = validate(raw, resolve_columns(list(raw.columns)))
+    validated = validate(raw, resolve_columns(list(raw.columns)), latest_year=YEAR_ESTABLISHED_RANGE[1])
     reasons = [REASONS[code] for code in dict.fromkeys(validated.issues.code)]
-    if validated.rows.empty:
-        raise RowRejected([r for r in reasons if r.severity == REJECT])
+    kept = _STILL_WARNINGS | (set() if values.get("kind") else {"kind_unknown"})
+    refused = [r for r in reasons if r.severity == REJECT or r.code not in kept]
+    if refused:
+        raise RowRejected(refused)
     row = validated.rows.iloc[0]
     enterprise = enterprise or Enterprise()
     for field in _MODEL_FIELDS:
         value = None if pd.isna(row[field]) else row[field]
-        # pandas keeps whole numbers with gaps as floats.
         setattr(enterprise, field, int(value) if value is not None and field in _INTEGER_FIELDS else value)
     enterprise.location = Point(float(row.longitude), float(row.latitude), srid=4326)
-    enterprise = enterprise_save(enterprise=enterprise)
-    if enterprise.upazila_id is None:  # raising out of the atomic block undoes the save
-        raise RowRejected([REASONS["outside_upazilas"]])
+    try:
+        enterprise = enterprise_save(enterprise=enterprise)
+    except ValidationError as error:
+        codes = {e.code for errors in getattr(error, "error_dict", {}).values() for e in errors}
+        if "outside_upazilas" in codes:  # the importer's reason, as a file's row would have it
+            raise RowRejected([REASONS["outside_upazilas"]]) from None
+        raise
+    warnings = [r for r in reasons if r.code in kept]
     if enterprise.district_mismatch:
-        reasons.append(REASONS["district_mismatch"])
-    return enterprise, [r for r in reasons if r.severity != REJECT]
+        warnings.append(REASONS["district_mismatch"])
+    return enterprise, warnings
 
 
+# Integers of the model (pandas keeps whole numbers with gaps as floats).
 _INTEGER_FIELDS = frozenset(
-    {"stated_district_id", "stated_upazila_id", "investment_bdt", "year_established"}
-    | {"workers_male", "workers_female", "workers_total"}
+    field.attname
+    for field in Enterprise._meta.concrete_fields
+    if field.is_relation or isinstance(field, IntegerField)
 )
 # The model fields those set: places are stated units, coordinates become the location.
 _MODEL_FIELDS = tuple(

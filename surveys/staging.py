@@ -18,8 +18,10 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import CharField, TextField
 
+from industries.data_version import data_version_bump
 from industries.locate import locate_enterprises
 from industries.matching import (
     near_box_sql,
@@ -29,37 +31,20 @@ from industries.matching import (
     same_place_params,
     within_metres_sql,
 )
+from industries.models import Enterprise
 
 STAGE = "import_stage"
 
-# Columns the importer may set on an enterprise, and their staging types.
+# Columns the importer may set on an enterprise, and their staging types: every column of the model but the
+# record's own (id, timestamps, deleted, is_synthetic) and those staged apart or worked out here (the
+# location; the areas and district_mismatch, by locate_enterprises). Text as text: lengths are checked, row
+# by row, before (surveys.validate).
+_NOT_SET = {"id", "created", "updated", "deleted", "is_synthetic", "location"}
+_LOCATED = {"division_id", "district_id", "upazila_id", "district_mismatch"}
 FIELD_TYPES = {
-    "registration_no": "text",
-    "name_en": "text",
-    "name_bn": "text",
-    "name_en_key": "text",
-    "name_bn_key": "text",
-    "owner_name": "text",
-    "owner_phone": "text",
-    "owner_nid": "text",
-    "address": "text",
-    "stated_district_id": "bigint",
-    "stated_upazila_id": "bigint",
-    "isic_section": "text",
-    "isic_division": "text",
-    "product": "text",
-    "product_bn": "text",
-    "kind": "text",
-    "is_family_based": "boolean",
-    "is_labour_intensive": "boolean",
-    "investment_bdt": "bigint",
-    "workers_male": "integer",
-    "workers_female": "integer",
-    "workers_total": "integer",
-    "size_class": "text",
-    "size_policy": "text",
-    "year_established": "integer",
-    "status": "text",
+    field.column: "text" if isinstance(field, CharField | TextField) else field.db_type(connection)
+    for field in Enterprise._meta.concrete_fields
+    if field.column not in _NOT_SET | _LOCATED
 }
 # A file field, and the enterprise columns it sets. Columns of fields the file does not have are left as they
 # are on matched enterprises (a sheet without phones does not erase phones).
@@ -242,6 +227,8 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         cursor.execute(f"SELECT id FROM {STAGE} WHERE district_mismatch")
         mismatched = [r[0] for r in cursor.fetchall()]
         cursor.execute(f"DROP TABLE {STAGE}")
+    if counts.get("created") or counts.get("updated"):
+        transaction.on_commit(data_version_bump)  # not at all if a dry run's rollback undoes the writes
     return StageResult(
         created=counts.get("created", 0),
         updated=counts.get("updated", 0),

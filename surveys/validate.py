@@ -6,7 +6,7 @@ doubtful value emptied or fixed. Checks that need the database (inside an upazil
 the same enterprise already stored) run later, set-based, in surveys/staging.py.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ from django.db import connection
 
 from industries.bangla import TO_ASCII_DIGITS, name_key_series, normalise_text_series
 from industries.exceptions import AmbiguousAdminName, UnknownAdminName
-from industries.models import BANGLADESH_EXTENT, Enterprise
+from industries.models import BANGLADESH_EXTENT, YEAR_ESTABLISHED_RANGE, Enterprise
 from industries.resolver import get_resolver
 from industries.size_class import Kind, classify_size_array
 
@@ -52,8 +52,6 @@ _BANGLA_LETTER = "[\u0980-\u09ff]"
 class Validated:
     rows: pd.DataFrame  # one row per accepted input row, canonical columns, index = position in the file
     issues: pd.DataFrame  # columns: position, code
-    policy: str = ""
-    fields_present: set[str] = field(default_factory=set)
 
     def add_issues(self, positions, code: str) -> None:
         positions = np.asarray(positions)
@@ -88,14 +86,16 @@ def _words(series: pd.Series, vocabulary: dict[str, list[str]]) -> pd.Series:
     return name_key_series(series).map(lookup)
 
 
-def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = None) -> Validated:
+def validate(
+    raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = None, latest_year: int | None = None
+) -> Validated:
+    """``latest_year``: of establishment; this year for a survey file (a surveyed unit exists)."""
     policy = policy or settings.SIZE_CLASS_POLICY
+    latest_year = latest_year or pd.Timestamp.now().year
     present = set(mapping.columns.values())
     result = Validated(
         rows=pd.DataFrame(index=raw.index),
         issues=pd.DataFrame(columns=["position", "code"]),
-        policy=policy,
-        fields_present=present,
     )
     rows = result.rows
     col = lambda target: _column(raw, mapping, target)  # noqa: E731
@@ -200,7 +200,7 @@ def validate(raw: pd.DataFrame, mapping: ColumnMapping, *, policy: str | None = 
     year, year_bad = n.parse_year(col("year_established"))
     date_year, date_bad = n.parse_year(col("date_established"))
     year = year.fillna(date_year)
-    implausible = year.notna() & ~year.between(1800, pd.Timestamp.now().year)
+    implausible = year.notna() & ~year.between(YEAR_ESTABLISHED_RANGE[0], latest_year)
     flag(year_bad | date_bad | implausible, "date_invalid")
     rows["year_established"] = year.where(~implausible)
 

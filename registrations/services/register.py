@@ -6,8 +6,9 @@ lock, so two approvals at once wait for each other and never share a number); th
 it is, by the importer's matching rule (``industries.matching``: the same registration number, or the same
 normalised name within IMPORT_SAME_PLACE_METRES), created or updated through ``enterprise_save``, which
 classifies and locates it; and the provenance, ``Application.enterprise`` and ``enterprise_created``, with
-the enterprise's history version labelled with the tracking number. After commit the data version moves on,
-so tiles, their ETags and the statistics show the enterprise at the next request.
+the enterprise's history version labelled with the tracking number. After commit the data version moves on
+(enterprise_save does it, for every writer), so tiles, their ETags and the statistics show the enterprise
+at the next request.
 """
 
 import re
@@ -16,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 
-from industries.data_version import data_version_bump
 from industries.history import history_context
 from industries.matching import enterprise_match
 from industries.models import Enterprise
@@ -132,7 +132,6 @@ def application_register(
         application.enterprise = enterprise
         application.enterprise_created = created
         application.registered_at = now
-        transaction.on_commit(data_version_bump)
         transaction.on_commit(lambda: send_registered(application.pk))
 
     return application_move(

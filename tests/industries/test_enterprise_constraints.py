@@ -75,6 +75,7 @@ def test_the_service_rejects_a_bad_phone_with_a_clear_message():
 def test_a_raw_insert_without_the_bangla_product_stores_it_empty():
     """Bulk paths and benchmarks INSERT with their own column lists: the column's database default keeps
     them working."""
+    # Spelled out on purpose, not derived from the model: it is such a list, written before product_bn.
     with connection.cursor() as cursor:
         cursor.execute(
             """
