@@ -214,6 +214,24 @@ def query_parameter(name, description, examples, type_=OpenApiTypes.STR, many=Fa
     )
 
 
+def page_size_parameter(rows: str, example: int):
+    """``page_size`` of a keyset-paged list of ``rows`` (Features, Applications…)."""
+    return query_parameter(
+        "page_size",
+        f"{rows} per page, 1–{settings.API_MAX_PAGE_SIZE:,} (default {settings.API_PAGE_SIZE}). পাতাপ্রতি সংখ্যা।",
+        [(str(example), str(example))],
+        {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
+    )
+
+
+def cursor_parameter(example: str):
+    return query_parameter(
+        "cursor",
+        "Opaque; follow the next/prev links. পরের/আগের পাতার লিংক অনুসরণ করুন।",
+        [("from a link", example)],
+    )
+
+
 # Spellings of true and false that the API takes (api.filters.parse_boolean); anything else is a 400.
 BOOLEAN_WORDS = ["true", "false", "1", "0", "yes", "no"]
 
@@ -322,18 +340,8 @@ FILTER_PARAMETERS = [
     ),
 ]
 PAGE_PARAMETERS = [
-    query_parameter(
-        "page_size",
-        f"Features per page, 1–{settings.API_MAX_PAGE_SIZE:,} (default {settings.API_PAGE_SIZE}). "
-        "পাতাপ্রতি সংখ্যা।",
-        [("1000", "1000")],
-        {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
-    ),
-    query_parameter(
-        "cursor",
-        "Opaque; follow the next/prev links. পরের/আগের পাতার লিংক অনুসরণ করুন।",
-        [("from a link", "WyJuZXh0IiwgWzEwMF1d")],
-    ),
+    page_size_parameter("Features", 1000),
+    cursor_parameter("WyJuZXh0IiwgWzEwMF1d"),
     query_parameter(
         "count",
         "false: do not count the matches (numberMatched is null), for a page that only lists; counting a "
@@ -355,6 +363,7 @@ ADMIN_UNIT_PARAMETERS = [
         [("500 m", "500")],
         {"type": "number", "minimum": 0},
     ),
+    # The parent filters, each documented only on the levels that take it (api.admin_units.LEVELS).
     query_parameter(
         "division",
         "Only the units in these divisions: codes or names, several comma-separated. এই বিভাগগুলোর।",
@@ -368,6 +377,7 @@ ADMIN_UNIT_PARAMETERS = [
         many=True,
     ),
 ]
+ADMIN_UNIT_OWN_PARAMETERS = ("geometry", "simplify")
 PLACE_PARAMETERS = [
     OpenApiParameter(
         "q",

@@ -21,9 +21,29 @@ NOT_A_CURSOR = bilingual(
     "Not a cursor of this API; follow the next/prev links.",
     "এটি এই এপিআই-এর কার্সর নয়; next/prev লিংক অনুসরণ করুন।",
 )
+OTHER_ORDERING = bilingual(
+    "This cursor belongs to a query with a different ordering.",
+    "এই কার্সর অন্য ক্রমের একটি অনুসন্ধানের।",
+)
 
 
-def _is_id(value) -> bool:
+def cursor_text(key: list) -> str:
+    """A cursor as callers see it: the key, opaque (base64 of its JSON)."""
+    return base64.urlsafe_b64encode(orjson.dumps(key)).decode().rstrip("=")
+
+
+def cursor_key(text: str) -> list:
+    """The key a cursor holds; a 400 for text that is none. Its parts are checked by the caller."""
+    try:
+        key = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
+        key = None
+    if not isinstance(key, list):
+        raise ValidationError({"cursor": NOT_A_CURSOR})
+    return key
+
+
+def is_id(value) -> bool:
     return type(value) is int and -BIGINT <= value < BIGINT
 
 
@@ -34,8 +54,8 @@ def _is_distance(value) -> bool:
 def _valid_key(key: list) -> bool:
     """(id,) or (distance, id): anything else would reach the database as a comparison it cannot make."""
     if len(key) == 1:
-        return _is_id(key[0])
-    return len(key) == 2 and _is_distance(key[0]) and _is_id(key[1])
+        return is_id(key[0])
+    return len(key) == 2 and _is_distance(key[0]) and is_id(key[1])
 
 
 @dataclass(frozen=True)
@@ -44,17 +64,14 @@ class Cursor:
     key: tuple  # (id,) or (distance, id)
 
     def encode(self) -> str:
-        return base64.urlsafe_b64encode(orjson.dumps([self.direction, list(self.key)])).decode().rstrip("=")
+        return cursor_text([self.direction, list(self.key)])
 
     @classmethod
     def decode(cls, text: str) -> "Cursor":
-        try:
-            direction, key = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            if direction not in ("next", "prev") or not isinstance(key, list) or not _valid_key(key):
-                raise ValueError
-            return cls(direction, tuple(key))
-        except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
-            raise ValidationError({"cursor": NOT_A_CURSOR}) from None
+        match cursor_key(text):
+            case ["next" | "prev" as direction, list(key)] if _valid_key(key):
+                return cls(direction, tuple(key))
+        raise ValidationError({"cursor": NOT_A_CURSOR})
 
 
 def page_size(
@@ -81,14 +98,7 @@ def keyset_window(queryset: QuerySet, *, size: int, cursor: Cursor | None, by_di
     page and in reverse for a prev page. ``queryset`` is ordered by id, or by distance then id."""
     fields = ("distance", "id") if by_distance else ("id",)
     if cursor and len(cursor.key) != len(fields):
-        raise ValidationError(
-            {
-                "cursor": bilingual(
-                    "This cursor belongs to a query with a different ordering.",
-                    "এই কার্সর অন্য ক্রমের একটি অনুসন্ধানের।",
-                )
-            }
-        )
+        raise ValidationError({"cursor": OTHER_ORDERING})
     if cursor is None:
         return queryset[: size + 1]
     if cursor.direction == "next":

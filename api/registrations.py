@@ -11,14 +11,10 @@ latest submitted first) then id, a cursor holding the last row's key, so page 50
 costs; rows without the ordering's date (not registered yet, no due date) come last either way.
 """
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import django_filters
-import orjson
-from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -33,7 +29,7 @@ from . import docs
 from .docs import query_parameter
 from .exceptions import bilingual
 from .filters import CommaChoiceFilter, CommaListFilter, refuse_nul, resolve_units
-from .pagination import BIGINT, page_size
+from .pagination import NOT_A_CURSOR, OTHER_ORDERING, cursor_key, cursor_text, is_id, page_size
 from .responses import json_response, page_url
 
 VIEW_PERMISSION = "registrations.view_application"
@@ -60,10 +56,6 @@ COLUMNS = {
 ORDER_FIELDS = {"submitted_at": datetime, "due_date": date, "registered_at": datetime}
 ORDERINGS = [name for field in ORDER_FIELDS for name in (field, f"-{field}")]
 DEFAULT_ORDERING = "-submitted_at"
-NOT_A_CURSOR = bilingual(
-    "Not a cursor of this API; follow the next/prev links.",
-    "এটি এই এপিআই-এর কার্সর নয়; next/prev লিংক অনুসরণ করুন।",
-)
 
 
 class MayViewApplications(BasePermission):
@@ -168,31 +160,25 @@ class ApplicationCursor:
 
     def encode(self) -> str:
         value = self.value.isoformat() if self.value is not None else None
-        text = orjson.dumps([self.direction, self.ordering, value, self.pk])
-        return base64.urlsafe_b64encode(text).decode().rstrip("=")
+        return cursor_text([self.direction, self.ordering, value, self.pk])
 
     @classmethod
     def decode(cls, text: str, *, ordering: Ordering) -> "ApplicationCursor":
-        try:
-            direction, name, value, pk = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-            if direction not in ("next", "prev") or type(pk) is not int or not -BIGINT <= pk < BIGINT:
-                raise ValueError
-            if name != ordering.name:
-                raise ValidationError(
-                    {
-                        "cursor": bilingual(
-                            "This cursor belongs to a query with a different ordering.",
-                            "এই কার্সর অন্য ক্রমের একটি অনুসন্ধানের।",
-                        )
-                    }
-                )
-            if value is not None:
+        match cursor_key(text):
+            case ["next" | "prev" as direction, str(name), str() | None as value, pk] if is_id(pk):
+                pass
+            case _:
+                raise ValidationError({"cursor": NOT_A_CURSOR})
+        if name != ordering.name:
+            raise ValidationError({"cursor": OTHER_ORDERING})
+        if value is not None:
+            try:
                 value = ORDER_FIELDS[ordering.field].fromisoformat(value)
-                if isinstance(value, datetime) and timezone.is_naive(value):
-                    raise ValueError
-            return cls(direction, name, value, pk)
-        except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
-            raise ValidationError({"cursor": NOT_A_CURSOR}) from None
+            except ValueError:
+                raise ValidationError({"cursor": NOT_A_CURSOR}) from None
+            if isinstance(value, datetime) and timezone.is_naive(value):
+                raise ValidationError({"cursor": NOT_A_CURSOR})
+        return cls(direction, name, value, pk)
 
 
 @dataclass
@@ -292,18 +278,8 @@ PAGE_PARAMETERS = [
         [("oldest due first", "due_date")],
         enum=ORDERINGS,
     ),
-    query_parameter(
-        "page_size",
-        f"Applications per page, 1–{settings.API_MAX_PAGE_SIZE:,} (default {settings.API_PAGE_SIZE}). "
-        "পাতাপ্রতি সংখ্যা।",
-        [("500", "500")],
-        {"type": "integer", "minimum": 1, "maximum": settings.API_MAX_PAGE_SIZE},
-    ),
-    query_parameter(
-        "cursor",
-        "Opaque; follow the next/prev links. পরের/আগের পাতার লিংক অনুসরণ করুন।",
-        [("from a link", ApplicationCursor("next", DEFAULT_ORDERING, None, 100).encode())],
-    ),
+    docs.page_size_parameter("Applications", 500),
+    docs.cursor_parameter(ApplicationCursor("next", DEFAULT_ORDERING, None, 100).encode()),
 ]
 DATE_TIME = {"type": "string", "format": "date-time", "nullable": True}
 REGISTRATION = {

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from industries.models import Enterprise
 
 from . import docs
-from .admin_units import features_json, parse_simplify, unit_rows, within_parents
+from .admin_units import LEVELS, features_json, parse_simplify, unit_rows, within_parents
 from .filters import parse_boolean
 from .geojson import enterprise_page
 from .pagination import Cursor, page_size
@@ -92,13 +92,21 @@ class EnterpriseDetail(APIView):
 
 # Admin units: GeoJSON with codes, names and parent codes (api.admin_units); ?geometry=false for plain lists
 # (dropdowns), ?simplify=<metres> for lighter shapes, ?division= / ?district= for the units within.
+class AdminUnitSchema(docs.AutoSchema):
+    """Each level documents the parent filters it takes, and no other: a division has none."""
+
+    def get_override_parameters(self):
+        taken = {*docs.ADMIN_UNIT_OWN_PARAMETERS, *LEVELS[self.view.level].parents}
+        return [parameter for parameter in docs.ADMIN_UNIT_PARAMETERS if parameter.name in taken]
+
+
 class AdminUnitList(APIView):
     permission_classes = [AllowAny]
+    schema = AdminUnitSchema()
     level = "division"
 
     @extend_schema(
-        parameters=docs.ADMIN_UNIT_PARAMETERS,
-        responses={(200, GEOJSON): docs.FEATURE_COLLECTION, (200, docs.JSON): docs.ADMIN_UNIT_LIST},
+        responses={(200, GEOJSON): docs.FEATURE_COLLECTION, (200, docs.JSON): docs.ADMIN_UNIT_LIST}
     )
     def get(self, request):
         params = request.query_params

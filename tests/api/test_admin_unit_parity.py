@@ -55,3 +55,18 @@ def test_a_name_that_names_nothing_is_the_same_400_on_both(client, level):
     ogc = client.get(f"/ogc/collections/{level}/items", params)
     assert rest.status_code == ogc.status_code == 400
     assert json.loads(rest.content)["division"] == json.loads(ogc.content)["division"]
+
+
+def test_each_level_documents_the_parent_filters_it_takes_and_no_other(client):
+    """A division list documented with division= and district= ignored them: the schema promised a filter
+    the list did not apply (schemathesis found the list accepting a value its schema refuses)."""
+    paths = json.loads(client.get("/api/schema/", {"format": "json"}).content)["paths"]
+    documented = {
+        level: sorted(p["name"] for p in paths[f"/api/v1/{level}/"]["get"]["parameters"])
+        for level in ("divisions", "districts", "upazilas")
+    }
+    assert documented == {
+        "divisions": ["geometry", "simplify"],
+        "districts": ["division", "geometry", "simplify"],
+        "upazilas": ["district", "division", "geometry", "simplify"],
+    }
