@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
@@ -33,8 +34,15 @@ def chromium():
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
+            try:
+                yield browser
+            finally:
+                browser.close()
+                # While that loop runs, asgiref's Local (Django's connections) holds this thread's
+                # connections apart from those it has outside the loop, so the test's ORM calls open
+                # connections of their own, which nothing else closes: close them here, or they outlive the
+                # test and keep pytest-django from dropping the test database.
+                connections.close_all()
 
 
 def session_cookie(user, url: str) -> dict:

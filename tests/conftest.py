@@ -1,12 +1,16 @@
 import os
 import sys
+import time
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.db.models.signals import post_migrate
 
-from industries.models import District, Upazila
+from industries.models import District, Division, Upazila, UpazilaPiece
+from industries.resolver import get_resolver
 from industries.services import admin_geography_load
 
 # The production servers the tests start (tests/platform, tests/deploy) are local trials: their SMS go to
@@ -19,11 +23,73 @@ NAOGAON_TOWN = Point(88.9318, 24.8090, srid=4326)
 BAY_OF_BENGAL = Point(90.8, 21.0, srid=4326)  # inside the national box, at sea
 
 
+# The admin geography (fixtures/bd-admin: divisions, districts, upazilas and their subdivided pieces) is
+# loaded once per session. A transactional test's flush empties it with every other table; a copy in a
+# schema of its own, which flush leaves alone (it empties the models' tables only), is put back after
+# each flush: four INSERT ... SELECTs instead of reading and subdividing the boundary files again.
+BOUNDARY_TABLES = [model._meta.db_table for model in (Division, District, Upazila, UpazilaPiece)]
+BOUNDARY_COPY = "test_boundaries"
+
+
+def boundaries_copy() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {BOUNDARY_COPY} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {BOUNDARY_COPY}")
+        for table in BOUNDARY_TABLES:
+            cursor.execute(f"CREATE TABLE {BOUNDARY_COPY}.{table} AS TABLE public.{table}")
+
+
+def boundaries_put_back(sender, using, **kwargs) -> None:
+    """post_migrate, which flush sends when it has emptied the tables (TransactionTestCase's teardown,
+    call_command("flush")): the boundaries back as they were loaded, with the same ids."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT FROM {BOUNDARY_TABLES[0]})")
+        if cursor.fetchone()[0]:
+            return  # not emptied (a flush of other apps' tables only)
+        for table in BOUNDARY_TABLES:
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM {BOUNDARY_COPY}.{table}")
+            cursor.execute(f"ANALYZE {table}")
+    get_resolver.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The real admin geography, loaded once into the test database for the whole session."""
+    """The real admin geography, loaded once into the test database for the whole session, and put back
+    after every flush. When the session ends, no other connection may be left on the test database: it
+    would keep pytest-django from dropping it."""
     with django_db_blocker.unblock():
         admin_geography_load()
+        boundaries_copy()
+    post_migrate.connect(
+        boundaries_put_back, sender=apps.get_app_config("industries"), dispatch_uid=BOUNDARY_COPY
+    )
+    yield
+    post_migrate.disconnect(sender=apps.get_app_config("industries"), dispatch_uid=BOUNDARY_COPY)
+    with django_db_blocker.unblock():
+        others = other_sessions_on_the_test_database()
+    assert not others, "connections left open on the test database (it cannot be dropped):\n" + "\n".join(
+        others
+    )
+
+
+def other_sessions_on_the_test_database(wait: float = 10) -> list[str]:
+    """Client connections to the test database besides this process's own, waiting up to ``wait``
+    seconds for those that are closing (a server just stopped)."""
+    deadline = time.monotonic() + wait
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, application_name, client_port, backend_start, state, left(query, 200)"
+                " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend'"
+            )
+            rows = cursor.fetchall()
+        if not rows or time.monotonic() > deadline:
+            return [
+                f"pid {pid} {name!r} (client port {port}, since {since:%H:%M:%S}, {state}): {query}"
+                for pid, name, port, since, state, query in rows
+            ]
+        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -39,32 +105,6 @@ def naogaon(db) -> District:
 @pytest.fixture
 def bogura_sadar(db) -> Upazila:
     return Upazila.objects.get(district__code="10", name_en="Bogura Sadar")
-
-
-@pytest.fixture
-def geography_reloaded_afterwards(django_db_blocker):
-    """A transactional test empties every table when it ends; put the boundaries back for the next tests.
-    (Requested before transactional_db, so it is torn down after that flush.)"""
-    yield
-    with django_db_blocker.unblock():
-        admin_geography_load()
-
-
-@pytest.fixture(autouse=True)
-def _live_server_helper(request):
-    """pytest-django's own helper (same name, so this one replaces it), with one change: the boundaries
-    are put back after the flush that ends a live-server test. Its autouse helper sets up transactional_db
-    before any fixture a test names, so a test's own geography_reloaded_afterwards would reload first
-    and be flushed away after, leaving later tests without boundaries."""
-    if "live_server" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("geography_reloaded_afterwards")
-    request.getfixturevalue("transactional_db")
-    live_server = request.getfixturevalue("live_server")
-    live_server._live_server_modified_settings.enable()
-    yield
-    live_server._live_server_modified_settings.disable()
 
 
 def manage_py(*args: str, media_root) -> tuple[list[str], dict[str, str]]:

@@ -5,19 +5,13 @@ import json
 
 import pytest
 
-from industries.locate import locate_enterprises
 from industries.models import District
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import EnterpriseFactory
+from tests.factories import located_enterprises
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/stats/"
-
-
-def make(count: int, **fields) -> None:
-    enterprises = EnterpriseFactory.create_batch(count, **fields)
-    locate_enterprises(ids=[enterprise.pk for enterprise in enterprises])
 
 
 def districts(client, **params) -> dict[str, dict]:
@@ -29,7 +23,7 @@ def districts(client, **params) -> dict[str, dict]:
 
 
 def test_per_km2_is_the_count_over_the_area(client, bogura):
-    make(7, location=BOGURA_TOWN)
+    located_enterprises([BOGURA_TOWN] * 7)
     by_code = districts(client)
     assert by_code["10"]["area_km2"] == pytest.approx(bogura.area_km2)
     assert by_code["10"]["per_km2"] == round(7 / bogura.area_km2, 4) and by_code["10"]["per_km2"] > 0
@@ -42,14 +36,14 @@ def test_per_km2_is_the_count_over_the_area(client, bogura):
 
 def test_a_suppressed_area_has_no_density(client, settings, naogaon):
     assert settings.API_SUPPRESS_BELOW == 3
-    make(2, location=NAOGAON_TOWN)
+    located_enterprises([NAOGAON_TOWN] * 2)
     area = districts(client)[naogaon.code]
     assert area["suppressed"] is True and area["count"] is None and area["per_km2"] is None
     assert area["area_km2"] == pytest.approx(naogaon.area_km2)
 
 
 def test_divisions_and_upazilas_have_densities_too(client, bogura_sadar):
-    make(3, location=BOGURA_TOWN)
+    located_enterprises([BOGURA_TOWN] * 3)
     for level in ("division", "upazila"):
         response = client.get(URL, {"by": level, "format": "geojson"})
         features = json.loads(response.content)["features"]

@@ -13,10 +13,9 @@ from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
 from django.http import FileResponse, StreamingHttpResponse
 
-from industries.locate import locate_enterprises
 from industries.models import Enterprise
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import EnterpriseFactory
+from tests.factories import located_enterprises
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +30,18 @@ def url(fmt: str) -> str:
 @pytest.fixture
 def places() -> dict[str, Enterprise]:
     owner = {"owner_name": "Rahima Begum", "owner_phone": "+8801711234567", "owner_nid": "1234567890"}
-    made = {
-        "bogura_small": EnterpriseFactory(
-            name_en="Karatoya Handloom", location=BOGURA_TOWN, size_class="small", **owner
-        ),
-        "bogura_micro": EnterpriseFactory(
-            name_en="Bogura Bakery",
-            name_bn="বগুড়া বেকারি",
-            location=Point(89.3710, 24.8470, srid=4326),
-            size_class="micro",
-            year_established=2011,
-        ),
-        "naogaon": EnterpriseFactory(name_en="Naogaon Pottery", location=NAOGAON_TOWN, size_class="small"),
-    }
-    locate_enterprises(ids=[enterprise.pk for enterprise in made.values()])
-    for enterprise in made.values():
-        enterprise.refresh_from_db()
-    return made
+    (bogura_small,) = located_enterprises(
+        [BOGURA_TOWN], name_en="Karatoya Handloom", size_class="small", **owner
+    )
+    (bogura_micro,) = located_enterprises(
+        [Point(89.3710, 24.8470, srid=4326)],
+        name_en="Bogura Bakery",
+        name_bn="বগুড়া বেকারি",
+        size_class="micro",
+        year_established=2011,
+    )
+    (naogaon,) = located_enterprises([NAOGAON_TOWN], name_en="Naogaon Pottery", size_class="small")
+    return {"bogura_small": bogura_small, "bogura_micro": bogura_micro, "naogaon": naogaon}
 
 
 @pytest.fixture
@@ -217,8 +211,7 @@ def test_near_adds_the_distance_and_orders_by_it(client, places, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_text_that_looks_like_a_formula_stays_text(client, fmt, tmp_path):
-    enterprise = EnterpriseFactory(name_en='=HYPERLINK("http://example.com","x")', location=BOGURA_TOWN)
-    locate_enterprises(ids=[enterprise.pk])
+    located_enterprises([BOGURA_TOWN], name_en='=HYPERLINK("http://example.com","x")')
 
     (row,) = export(client, fmt, tmp_path)
     expected = {"csv": "'=HYPERLINK", "xlsx": "=HYPERLINK"}[fmt]

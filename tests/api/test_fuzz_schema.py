@@ -15,12 +15,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.gis.geos import Point
 from rest_framework.throttling import SimpleRateThrottle
 
-from industries.locate import locate_enterprises
 from surveys.models import SurveyRound
-from tests.factories import EnterpriseFactory
+from tests.factories import located_enterprises
 
 ST = Path(sys.executable).with_name("st")
 EXAMPLES_PER_OPERATION = 8
@@ -31,11 +29,10 @@ SEED = 8
 @pytest.fixture
 def enterprises(transactional_db):
     made = [
-        EnterpriseFactory(name_en="Karatoya Handloom", location=Point(89.3697, 24.8465, srid=4326)),
-        EnterpriseFactory(name_en="Naogaon Pottery", location=Point(88.9318, 24.8090, srid=4326)),
-        EnterpriseFactory(name_en="Barind Bakery", kind="service", location=Point(88.6, 24.37, srid=4326)),
+        *located_enterprises([(89.3697, 24.8465)], name_en="Karatoya Handloom"),
+        *located_enterprises([(88.9318, 24.8090)], name_en="Naogaon Pottery"),
+        *located_enterprises([(88.6, 24.37)], name_en="Barind Bakery", kind="service"),
     ]
-    locate_enterprises(ids=[enterprise.pk for enterprise in made])
     SurveyRound.objects.create(name="Rajshahi pilot 2016-17")
     return made
 

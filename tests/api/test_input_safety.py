@@ -9,11 +9,10 @@ import pytest
 from django.db import connection
 
 from api.filters import EnterpriseFilterSet
-from industries.locate import locate_enterprises
 from industries.models import Enterprise
 from surveys.models import SurveyRound
 from tests.conftest import BOGURA_TOWN
-from tests.factories import EnterpriseFactory
+from tests.factories import located_enterprises
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +25,7 @@ BANGLA = range(0x0980, 0x0A00)
 
 @pytest.fixture
 def enterprise():
-    made = EnterpriseFactory(name_en="Karatoya Handloom", product="Jamdani saree", location=BOGURA_TOWN)
-    locate_enterprises(ids=[made.pk])
+    (made,) = located_enterprises([BOGURA_TOWN], name_en="Karatoya Handloom", product="Jamdani saree")
     return made
 
 

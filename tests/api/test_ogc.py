@@ -16,20 +16,12 @@ from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle
 
-from industries.locate import locate_enterprises
 from industries.models import Enterprise
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import EnterpriseFactory
+from tests.factories import located_enterprises
 
 ITEMS = "/ogc/collections/enterprises/items"
 GEOJSON = "application/geo+json"
-
-
-def make(**fields) -> Enterprise:
-    enterprise = EnterpriseFactory(**fields)
-    locate_enterprises(ids=[enterprise.pk])
-    enterprise.refresh_from_db()
-    return enterprise
 
 
 def get(client, url, **params) -> dict:
@@ -48,17 +40,16 @@ def link(document: dict, rel: str) -> str | None:
 
 @pytest.fixture
 def places(db):
-    return {
-        "bogura": make(
-            name_en="Karatoya Handloom",
-            location=BOGURA_TOWN,
-            size_class="small",
-            owner_name="Rahima Begum",
-            owner_phone="+8801711234567",
-        ),
-        "bogura_bakery": make(name_en="Bogura Bakery", location=Point(89.3710, 24.8470, srid=4326)),
-        "naogaon": make(name_en="Naogaon Pottery", location=NAOGAON_TOWN),
-    }
+    (bogura,) = located_enterprises(
+        [BOGURA_TOWN],
+        name_en="Karatoya Handloom",
+        size_class="small",
+        owner_name="Rahima Begum",
+        owner_phone="+8801711234567",
+    )
+    (bakery,) = located_enterprises([Point(89.3710, 24.8470, srid=4326)], name_en="Bogura Bakery")
+    (naogaon,) = located_enterprises([NAOGAON_TOWN], name_en="Naogaon Pottery")
+    return {"bogura": bogura, "bogura_bakery": bakery, "naogaon": naogaon}
 
 
 # --- metadata ---------------------------------------------------------------------------------------------
@@ -174,7 +165,7 @@ def test_items_are_geojson_with_counts_timestamp_and_links(client, places):
 
 
 def test_a_page_at_a_time_through_next_links(client, db):
-    made = [make().pk for _ in range(7)]
+    made = [e.pk for e in located_enterprises([BOGURA_TOWN] * 7)]
     seen, url, pages = [], ITEMS + "?limit=3", 0
     while url:
         page = get(client, url)
@@ -263,8 +254,7 @@ def test_one_enterprise_is_a_feature(client, places):
 
 
 def test_a_page_of_items_costs_a_fixed_number_of_queries(client, db, django_assert_max_num_queries):
-    for _ in range(30):
-        make()
+    located_enterprises([BOGURA_TOWN] * 30)
     client.get(ITEMS, {"district": "Bogura"})  # the place-name resolver loads once per process
     with django_assert_max_num_queries(4):
         page = get(client, ITEMS, district="Bogura", limit=10)
@@ -317,11 +307,9 @@ def ogrinfo(*args: str) -> str:
     return result.stdout
 
 
-def test_gdal_reads_the_enterprises_following_next_links(
-    geography_reloaded_afterwards, transactional_db, live_server
-):
-    made = [make(owner_name="Secret Owner") for _ in range(25)]
-    make(name_en="Naogaon Pottery", location=NAOGAON_TOWN)
+def test_gdal_reads_the_enterprises_following_next_links(transactional_db, live_server):
+    made = located_enterprises([BOGURA_TOWN] * 25, owner_name="Secret Owner")
+    located_enterprises([NAOGAON_TOWN], name_en="Naogaon Pottery")
     root = f"OAPIF:{live_server.url}/ogc"
 
     # Ten to a page: three pages, so only following the next links reads all 25 of Bogura.

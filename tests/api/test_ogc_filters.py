@@ -10,45 +10,44 @@ from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point
 
 from industries.models import Enterprise
-from tests.api.test_ogc import ITEMS, get, ids, link, make
+from tests.api.test_ogc import ITEMS, get, ids, link
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import api_key_for
+from tests.factories import api_key_for, located_enterprises
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def places():
-    return {
-        "loom": make(
-            name_en="Karatoya Handloom",
-            location=BOGURA_TOWN,
-            size_class="small",
-            workers_male=8,
-            workers_female=4,
-            workers_total=12,
-            product="Lungi",
-            owner_phone="+8801711234567",
-        ),
-        "bakery": make(
-            name_en="Bogura Bakery",
-            location=Point(89.3710, 24.8470, srid=4326),
-            size_class="micro",
-            workers_male=2,
-            workers_female=2,
-            workers_total=4,
-            product="Bread",
-        ),
-        "pottery": make(
-            name_en="Naogaon Pottery",
-            location=NAOGAON_TOWN,
-            size_class="cottage",
-            workers_male=None,
-            workers_female=None,
-            workers_total=None,
-            product="Clay pots",
-        ),
-    }
+    (loom,) = located_enterprises(
+        [BOGURA_TOWN],
+        name_en="Karatoya Handloom",
+        size_class="small",
+        workers_male=8,
+        workers_female=4,
+        workers_total=12,
+        product="Lungi",
+        owner_phone="+8801711234567",
+    )
+    (bakery,) = located_enterprises(
+        [Point(89.3710, 24.8470, srid=4326)],
+        name_en="Bogura Bakery",
+        size_class="micro",
+        workers_male=2,
+        workers_female=2,
+        workers_total=4,
+        product="Bread",
+    )
+    (pottery,) = located_enterprises(
+        [NAOGAON_TOWN],
+        name_en="Naogaon Pottery",
+        size_class="cottage",
+        workers_male=None,
+        workers_female=None,
+        workers_total=None,
+        product="Clay pots",
+    )
+    return {"loom": loom, "bakery": bakery, "pottery": pottery}
 
 
 def filtered(client, expression: str, **params) -> list:

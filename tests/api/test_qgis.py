@@ -12,9 +12,8 @@ from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point
 
-from industries.locate import locate_enterprises
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import EnterpriseFactory, api_key_for
+from tests.factories import api_key_for, located_enterprises
 
 SCRIPT = Path(settings.BASE_DIR) / "scripts" / "qgis_oapif.py"
 ARTIFACTS = Path(settings.BASE_DIR) / "tests" / "artifacts"
@@ -47,14 +46,12 @@ def enterprises():
     rng = random.Random(16)
     sizes = ["cottage", "micro", "small"]
     made = [
-        EnterpriseFactory(location=near(BOGURA_TOWN, rng), size_class=sizes[n % 3], owner_name="Secret Owner")
+        located_enterprises([near(BOGURA_TOWN, rng)], size_class=sizes[n % 3], owner_name="Secret Owner")[0]
         for n in range(IN_BOGURA)
     ]
-    made += [
-        EnterpriseFactory(location=near(NAOGAON_TOWN, rng), size_class="micro") for _ in range(IN_NAOGAON)
-    ]
-    locate_enterprises(ids=[e.pk for e in made])
-    return made
+    return made + located_enterprises(
+        [near(NAOGAON_TOWN, rng) for _ in range(IN_NAOGAON)], size_class="micro"
+    )
 
 
 def test_qgis_loads_every_collection_from_the_url_as_given_and_filters_on_the_server(

@@ -14,23 +14,15 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.utils import timezone
 
-from industries.locate import locate_enterprises
-from industries.models import ApiKey, Enterprise, EnterpriseEvent
+from industries.models import ApiKey, EnterpriseEvent
 from tests.api.test_tiles import tile_of
 from tests.conftest import BOGURA_TOWN
-from tests.factories import EnterpriseFactory, api_key_for
+from tests.factories import api_key_for, located_enterprises
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/enterprises/"
 OWNER = {"owner_name": "Rahima Begum", "owner_phone": "+8801711234567", "owner_nid": "1234567890"}
-
-
-def make(**fields) -> Enterprise:
-    enterprise = EnterpriseFactory(**fields)
-    locate_enterprises(ids=[enterprise.pk])
-    enterprise.refresh_from_db()
-    return enterprise
 
 
 def user_with(django_user_model, name: str, *codenames: str):
@@ -52,7 +44,7 @@ WRITER = ("add_enterprise", "change_enterprise", "delete_enterprise")
 
 
 def test_a_key_is_stored_hashed_and_works_in_every_accepted_header(client, django_user_model):
-    make(name_en="Karatoya Handloom", **OWNER)
+    located_enterprises([BOGURA_TOWN], name_en="Karatoya Handloom", **OWNER)
     ministry = user_with(django_user_model, "ministry", "view_personal")
     key = api_key_for(ministry)
 
@@ -156,7 +148,7 @@ def feature(**properties) -> dict:
 
 
 def test_a_put_by_a_key_without_view_personal_keeps_the_owner_data(client, django_user_model):
-    enterprise = make(name_en="Karatoya Handloom", **OWNER)
+    (enterprise,) = located_enterprises([BOGURA_TOWN], name_en="Karatoya Handloom", **OWNER)
     key = api_key_for(user_with(django_user_model, "clerk", *WRITER))
 
     response = client.put(
@@ -172,7 +164,7 @@ def test_a_put_by_a_key_without_view_personal_keeps_the_owner_data(client, djang
 
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_a_key_without_view_personal_may_not_change_owner_data(client, django_user_model, method):
-    enterprise = make(name_en="Karatoya Handloom", **OWNER)
+    (enterprise,) = located_enterprises([BOGURA_TOWN], name_en="Karatoya Handloom", **OWNER)
     key = api_key_for(user_with(django_user_model, "clerk", *WRITER))
 
     response = getattr(client, method)(
@@ -191,7 +183,7 @@ def test_a_key_without_view_personal_may_not_change_owner_data(client, django_us
 
 
 def test_a_put_by_a_key_with_view_personal_replaces_the_owner_data(client, django_user_model):
-    enterprise = make(name_en="Karatoya Handloom", **OWNER)
+    (enterprise,) = located_enterprises([BOGURA_TOWN], name_en="Karatoya Handloom", **OWNER)
     key = api_key_for(user_with(django_user_model, "officer", *WRITER, "view_personal"))
     response = client.put(
         f"{URL}{enterprise.pk}/",
@@ -210,8 +202,8 @@ def test_a_put_by_a_key_with_view_personal_replaces_the_owner_data(client, djang
 def test_a_deleted_enterprise_leaves_every_public_reading_and_stays_in_the_database(
     client, django_user_model
 ):
-    kept = make(name_en="Bogura Bakery", location=BOGURA_TOWN)
-    gone = make(name_en="Karatoya Handloom", location=BOGURA_TOWN, **OWNER)
+    (kept,) = located_enterprises([BOGURA_TOWN], name_en="Bogura Bakery")
+    (gone,) = located_enterprises([BOGURA_TOWN], name_en="Karatoya Handloom", **OWNER)
     key = api_key_for(user_with(django_user_model, "officer", *WRITER, "view_personal"))
 
     assert client.delete(f"{URL}{gone.pk}/", **auth(key)).status_code == 204
@@ -291,7 +283,7 @@ def test_the_history_of_an_enterprise_needs_its_permission_and_hides_owners_with
 
 
 def test_an_api_write_is_one_version_even_though_it_saves_then_locates(client, django_user_model):
-    enterprise = make(name_en="Karatoya Handloom")
+    (enterprise,) = located_enterprises([BOGURA_TOWN], name_en="Karatoya Handloom")
     key = api_key_for(user_with(django_user_model, "officer", *WRITER))
     moved = {
         "type": "Feature",

@@ -10,18 +10,12 @@ from django.db import connection
 from django.http import QueryDict
 
 from api.selectors import enterprise_list
-from industries.locate import locate_enterprises
-from tests.factories import EnterpriseFactory
+from tests.conftest import BOGURA_TOWN
+from tests.factories import located_enterprises
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/enterprises/"
-
-
-def make(**fields):
-    enterprise = EnterpriseFactory(**fields)
-    locate_enterprises(ids=[enterprise.pk])
-    return enterprise
 
 
 def found(client, text: str) -> set[int]:
@@ -32,12 +26,16 @@ def found(client, text: str) -> set[int]:
 
 @pytest.fixture
 def rice_and_leather():
+    names = {
+        "rice": ("Bogura Rice Mill", "বগুড়া চাল কল", "চাল"),
+        "leather": ("Bogura Leather", "চামড়া", "চামড়ার জুতা"),
+        "rich": ("Rich Foods", "রিচ ফুডস", "বিস্কুট"),
+        "handloom": ("Karatoya Handloom", "করতোয়া তাঁত", "শাড়ি"),
+        "tent": ("Sirajganj Tents", "সিরাজগঞ্জ তাঁবু", "তাঁবু"),
+    }
     return {
-        "rice": make(name_en="Bogura Rice Mill", name_bn="বগুড়া চাল কল", product="চাল"),
-        "leather": make(name_en="Bogura Leather", name_bn="চামড়া", product="চামড়ার জুতা"),
-        "rich": make(name_en="Rich Foods", name_bn="রিচ ফুডস", product="বিস্কুট"),
-        "handloom": make(name_en="Karatoya Handloom", name_bn="করতোয়া তাঁত", product="শাড়ি"),
-        "tent": make(name_en="Sirajganj Tents", name_bn="সিরাজগঞ্জ তাঁবু", product="তাঁবু"),
+        key: located_enterprises([BOGURA_TOWN], name_en=name_en, name_bn=name_bn, product=product)[0]
+        for key, (name_en, name_bn, product) in names.items()
     }
 
 
@@ -65,7 +63,9 @@ def test_a_longer_misspelt_word_still_finds_by_spelling(client, rice_and_leather
 
 
 def test_digits_match_in_either_script_without_spelling_similarity(client):
-    handloom = make(name_en="Karatoya Handloom 2", name_bn="করতোয়া তাঁত ২", product="শাড়ি")
+    (handloom,) = located_enterprises(
+        [BOGURA_TOWN], name_en="Karatoya Handloom 2", name_bn="করতোয়া তাঁত ২", product="শাড়ি"
+    )
     assert found(client, "তাঁত 2") == {handloom.pk}  # ASCII digit for the name's Bangla one
     assert found(client, "Handloom ২") == {handloom.pk}
 

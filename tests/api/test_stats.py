@@ -9,9 +9,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from industries.locate import locate_enterprises
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import EnterpriseFactory, api_key_for
+from tests.factories import api_key_for, located_enterprises
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +18,12 @@ URL = "/api/v1/stats/"
 FIGURES = ("count", "workers_male", "workers_female", "workers_total", "investment_bdt")
 
 
-def make(count: int, **fields) -> None:
-    enterprises = EnterpriseFactory.create_batch(count, **fields)
-    locate_enterprises(ids=[enterprise.pk for enterprise in enterprises])
-
-
 @pytest.fixture
 def enterprises():
     """Bogura: 3 small (2010), 1 micro (2015). Naogaon: 2 small (2010), 3 medium (2015)."""
-    make(3, location=BOGURA_TOWN, size_class="small", year_established=2010, isic_section="C")
-    make(
-        1,
-        location=BOGURA_TOWN,
+    located_enterprises([BOGURA_TOWN] * 3, size_class="small", year_established=2010, isic_section="C")
+    located_enterprises(
+        [BOGURA_TOWN],
         size_class="micro",
         year_established=2015,
         workers_male=1,
@@ -38,10 +31,9 @@ def enterprises():
         workers_total=2,
         investment_bdt=100_000,
     )
-    make(2, location=NAOGAON_TOWN, size_class="small", year_established=2010, kind="service")
-    make(
-        3,
-        location=NAOGAON_TOWN,
+    located_enterprises([NAOGAON_TOWN] * 2, size_class="small", year_established=2010, kind="service")
+    located_enterprises(
+        [NAOGAON_TOWN] * 3,
         size_class="medium",
         year_established=2015,
         workers_male=40,
@@ -301,7 +293,7 @@ def test_figures_are_added_up_once_per_version_of_the_data(client, enterprises, 
     assert figure_queries(client, **params, unrelated="x") == []  # other parameters change nothing
     assert client.get(URL, params).content == first
 
-    make(1, location=BOGURA_TOWN, size_class="small")  # moves max(id): a new version
+    located_enterprises([BOGURA_TOWN], size_class="small")  # moves max(id): a new version
     assert len(figure_queries(client, **params)) == 1
     again = client.get(URL, params).content
     assert again != first

@@ -9,11 +9,10 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 
 from api.tiles import MEDIA_TYPE, tiles_invalidate
-from industries.locate import locate_enterprises
 from industries.models import Enterprise
 from surveys.models import SurveyRound
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, located_enterprises
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +48,6 @@ def cell_total(decoded: dict) -> int:
     return sum(feature["properties"]["count"] for feature in decoded["cells"]["features"])
 
 
-def make(count: int, **fields) -> list[Enterprise]:
-    enterprises = EnterpriseFactory.create_batch(count, **fields)
-    locate_enterprises(ids=[enterprise.pk for enterprise in enterprises])
-    return enterprises
-
-
 def insert_many(count: int, *, lon: float, lat: float, spread: float, name_length: int = 30) -> None:
     """``count`` enterprises at random within ``spread`` degrees of lon/lat, in one statement: the factory
     would take minutes. Names are padded to ``name_length`` characters: 30 is a typical name."""
@@ -81,7 +74,7 @@ def insert_many(count: int, *, lon: float, lat: float, spread: float, name_lengt
 
 
 def test_points_layer_at_the_point_zoom_has_the_enterprise_and_no_personal_data(client):
-    (enterprise,) = make(1, location=BOGURA_TOWN, size_class="small", **PERSONAL)
+    (enterprise,) = located_enterprises([BOGURA_TOWN], size_class="small", **PERSONAL)
 
     decoded = layers(client, tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM))
 
@@ -99,7 +92,7 @@ def test_points_layer_at_the_point_zoom_has_the_enterprise_and_no_personal_data(
 
 
 def test_no_personal_data_in_any_tile_even_for_staff(client, django_user_model):
-    make(3, location=BOGURA_TOWN, **PERSONAL)
+    located_enterprises([BOGURA_TOWN] * 3, **PERSONAL)
     client.force_login(django_user_model.objects.create_superuser("admin"))
 
     for z in (6, POINT_ZOOM, 16):
@@ -109,9 +102,9 @@ def test_no_personal_data_in_any_tile_even_for_staff(client, django_user_model):
 
 
 def test_cells_below_the_point_zoom_count_the_enterprises_of_the_tile(client):
-    make(3, location=BOGURA_TOWN, size_class="small")
-    make(1, location=BOGURA_TOWN, size_class="cottage")
-    make(2, location=NAOGAON_TOWN, size_class="cottage")
+    located_enterprises([BOGURA_TOWN] * 3, size_class="small")
+    located_enterprises([BOGURA_TOWN], size_class="cottage")
+    located_enterprises([NAOGAON_TOWN] * 2, size_class="cottage")
     tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 7)
     assert tile == tile_of(NAOGAON_TOWN.x, NAOGAON_TOWN.y, 7)
 
@@ -137,8 +130,8 @@ def test_an_enterprise_on_a_tile_edge_is_counted_in_one_tile_only(client):
 
 def test_a_tile_with_too_many_points_carries_finer_cells(client, settings):
     settings.TILE_MAX_POINTS = 5
-    make(6, location=BOGURA_TOWN)
-    make(2, location=Point(89.3797, 24.8465, srid=4326))  # 1 km east: another 8-pixel cell at zoom 11
+    located_enterprises([BOGURA_TOWN] * 6)
+    located_enterprises([(89.3797, 24.8465)] * 2)  # 1 km east: another 8-pixel cell at zoom 11
     tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
 
     decoded = layers(client, tile)
@@ -178,7 +171,7 @@ def test_every_tile_stays_under_500_kb_with_20000_enterprises_in_one_town(client
 
 
 def test_empty_tile_is_an_empty_200(client):
-    make(1, location=BOGURA_TOWN)
+    located_enterprises([BOGURA_TOWN])
 
     response = fetch(client, (5, 0, 0))
 
@@ -191,9 +184,9 @@ def test_empty_tile_is_an_empty_200(client):
 
 
 def test_the_lists_filters_apply(client):
-    (in_bogura,) = make(1, location=BOGURA_TOWN, size_class="small")
-    make(1, location=BOGURA_TOWN, size_class="cottage")
-    make(2, location=NAOGAON_TOWN, size_class="small")
+    (in_bogura,) = located_enterprises([BOGURA_TOWN], size_class="small")
+    located_enterprises([BOGURA_TOWN], size_class="cottage")
+    located_enterprises([NAOGAON_TOWN] * 2, size_class="small")
     national = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 7)
     town = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 14)
 
@@ -216,7 +209,7 @@ def test_the_lists_filters_apply(client):
     ],
 )
 def test_every_filter_of_the_list_works_in_tiles(client, params):
-    (enterprise,) = make(1, location=BOGURA_TOWN, year_established=2010, isic_section="C")
+    (enterprise,) = located_enterprises([BOGURA_TOWN], year_established=2010, isic_section="C")
     if "survey" in params:
         SurveyRound.objects.create(name=params["survey"])  # one that exists; an unknown one is a 400
     expected = [] if "survey" in params else [enterprise.pk]
@@ -253,7 +246,7 @@ def test_a_tile_outside_the_grid_is_a_404(client, z, x, y):
 
 
 def test_etag_and_if_none_match_give_a_304(client):
-    make(1, location=BOGURA_TOWN)
+    located_enterprises([BOGURA_TOWN])
     tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
 
     first = fetch(client, tile)
@@ -278,7 +271,7 @@ def test_cache_control_is_public_with_the_configured_max_age(client, settings):
 
 
 def test_etag_follows_tile_query_and_data(client):
-    make(1, location=BOGURA_TOWN)
+    located_enterprises([BOGURA_TOWN])
     tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
     etag = fetch(client, tile)["ETag"]
 
@@ -292,7 +285,7 @@ def test_etag_follows_tile_query_and_data(client):
     tiles_invalidate()
     after_invalidate = fetch(client, tile)["ETag"]
     assert after_invalidate != etag
-    make(1, location=BOGURA_TOWN)  # a new row moves max(id), even without tiles_invalidate()
+    located_enterprises([BOGURA_TOWN])  # a new row moves max(id), even without tiles_invalidate()
     assert fetch(client, tile)["ETag"] != after_invalidate
 
 
@@ -300,7 +293,7 @@ def test_server_side_cache_serves_the_tile_until_the_data_changes(
     client, settings, django_assert_num_queries
 ):
     settings.TILE_CACHE_SECONDS = 60
-    (enterprise,) = make(1, location=BOGURA_TOWN, size_class="micro")
+    (enterprise,) = located_enterprises([BOGURA_TOWN], size_class="micro")
     tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
     first = fetch(client, tile).content
 
@@ -317,7 +310,7 @@ def test_parameters_that_are_no_filter_change_neither_etag_nor_cache_key(
     client, settings, django_assert_num_queries
 ):
     settings.TILE_CACHE_SECONDS = 60
-    make(1, location=BOGURA_TOWN)
+    located_enterprises([BOGURA_TOWN])
     tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
     first = fetch(client, tile, district="Bogura")
 

@@ -54,9 +54,7 @@ def restored_name():
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_restore_into_a_fresh_database_finds_everything(
-    geography_reloaded_afterwards, transactional_db, tmp_path, settings, restored_name
-):
+def test_restore_into_a_fresh_database_finds_everything(transactional_db, tmp_path, settings, restored_name):
     settings.MEDIA_ROOT = tmp_path / "media"
     EnterpriseFactory.create_batch(25)
     path = write_csv(tmp_path / "pilot.csv", [row(reg=f"B{i}", name=f"Mill {i}") for i in range(40)])
@@ -121,9 +119,7 @@ def test_restore_into_a_fresh_database_finds_everything(
     assert again.returncode != 0 and "exists" in again.stderr  # never over a live database
 
 
-def test_restore_of_a_broken_dump_leaves_no_database(
-    geography_reloaded_afterwards, transactional_db, tmp_path, restored_name
-):
+def test_restore_of_a_broken_dump_leaves_no_database(transactional_db, tmp_path, restored_name):
     dump = tmp_path / "cut.dump"
     dump.write_bytes(b"PGDMP" + b"\0" * 100)  # the header of a dump, cut off
     env = {"PATH": "/usr/bin:/bin"}

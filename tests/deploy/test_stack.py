@@ -42,7 +42,7 @@ def _get(url: str):
 
 
 @pytest.fixture
-def stack(geography_reloaded_afterwards, transactional_db):
+def stack(transactional_db):
     db = connection.settings_dict
     port = _free_port()
     run_dir = tempfile.mkdtemp(prefix="geodb-prod-")  # short: a unix socket path has ~100 bytes

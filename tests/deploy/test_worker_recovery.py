@@ -64,9 +64,7 @@ def _connect():
     )
 
 
-def test_worker_killed_mid_import_is_taken_back_by_its_successor(
-    geography_reloaded_afterwards, transactional_db, tmp_path, settings
-):
+def test_worker_killed_mid_import_is_taken_back_by_its_successor(transactional_db, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     batch = _queued_import(tmp_path, rows=300)
     args, env = _worker("host-a-geodb-worker", settings.MEDIA_ROOT)
@@ -117,9 +115,7 @@ def test_worker_killed_mid_import_is_taken_back_by_its_successor(
     assert EnterpriseChange.objects.filter(batch=batch, action="created").count() == 300
 
 
-def test_a_worker_leaves_tasks_of_other_live_workers_alone(
-    geography_reloaded_afterwards, transactional_db, tmp_path, settings
-):
+def test_a_worker_leaves_tasks_of_other_live_workers_alone(transactional_db, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     _queued_import(tmp_path, rows=3)
     task = _import_task()

@@ -7,7 +7,6 @@ import openpyxl
 import pytest
 
 from tests.browser import ARTIFACTS, PHONE, chromium, session_cookie
-from tests.registrations.review_support import geography_present  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -16,7 +15,6 @@ def browser():
         yield launched
 
 
-@pytest.mark.usefixtures("geography_present")
 @pytest.mark.parametrize(
     ("locale", "count_text", "left_out_text"),
     [

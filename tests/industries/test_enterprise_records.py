@@ -7,11 +7,11 @@ from django.core.files import File
 from django.urls import reverse
 
 from industries.history import enterprise_versions
-from industries.locate import locate_enterprises
 from industries.models import Enterprise, EnterpriseEvent
 from surveys.models import EnterpriseChange, SurveyRound
 from surveys.services import import_batch_create, import_batch_run
-from tests.factories import EnterpriseFactory
+from tests.conftest import BOGURA_TOWN
+from tests.factories import located_enterprises
 from tests.surveys.test_import_batch_run import row, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +27,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def enterprise() -> Enterprise:
-    enterprise = EnterpriseFactory(name_en="Karatoya Handloom", **OWNER)
-    locate_enterprises(ids=[enterprise.pk])
-    enterprise.refresh_from_db()
+    (enterprise,) = located_enterprises([BOGURA_TOWN], name_en="Karatoya Handloom", **OWNER)
     return enterprise
 
 

@@ -9,13 +9,11 @@ import io
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from industries.locate import locate_enterprises
 from tests.browser import ARTIFACTS
-from tests.factories import EnterpriseFactory
+from tests.factories import located_enterprises
 from tests.maps.pages import Watched, api, query, wait_idle, wait_rendered
 
 RAJSHAHI, BOGURA = "50", "10"
@@ -30,27 +28,23 @@ ENTERPRISES_ON_SCREEN = """() => window.bscicMap.debug.onScreen()
 
 def known_enterprises() -> list:
     """Enterprises in Bogura town, 1 km apart, besides the synthetic ones."""
-    made = [
-        EnterpriseFactory(
+    return [
+        located_enterprises(
+            [(89.3697 + (i % 4) * 0.01, 24.8465 + (i // 4) * 0.01)],
             name_en=f"Karatoya Handloom {i}",
             name_bn=f"করতোয়া তাঁত {i}",
-            location=Point(89.3697 + (i % 4) * 0.01, 24.8465 + (i // 4) * 0.01, srid=4326),
             size_class="small",
             isic_section="C",
             isic_division="13",
             product="Handloom saree",
             year_established=2015,
             owner_name="Secret Owner",
-        )
+        )[0]
         for i in range(KNOWN)
     ]
-    locate_enterprises(ids=[e.id for e in made])
-    return made
 
 
-def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_popup(
-    geography_reloaded_afterwards, live_server, browser
-):
+def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_popup(live_server, browser):
     call_command("generate_enterprises", count=3000, seed=1, stdout=io.StringIO())
     made = known_enterprises()
     national = api(live_server, "/api/v1/stats/")["total"]["count"]
@@ -185,9 +179,7 @@ def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_po
         one.close()
 
 
-def test_on_a_phone_the_panel_comes_below_the_map_and_the_controls_take_the_keyboard(
-    geography_reloaded_afterwards, live_server, browser
-):
+def test_on_a_phone_the_panel_comes_below_the_map_and_the_controls_take_the_keyboard(live_server, browser):
     call_command("generate_enterprises", count=500, seed=2, stdout=io.StringIO())
     watched = Watched(
         browser, live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True

@@ -67,9 +67,7 @@ def boxes_overlap(a, b) -> bool:
     )
 
 
-def test_a_link_that_names_a_place_shows_it_chosen_and_back_undoes_each_filter(
-    geography_reloaded_afterwards, live_server, browser
-):
+def test_a_link_that_names_a_place_shows_it_chosen_and_back_undoes_each_filter(live_server, browser):
     """Items 1 and 4: /?district=Bogura filtered the data while the panel said "Bangladesh", every list
     said "All" and the whole division was outlined; the back button left the map."""
     synthetic(1500, seed=3)
@@ -118,7 +116,7 @@ def test_a_link_that_names_a_place_shows_it_chosen_and_back_undoes_each_filter(
 
 
 def test_the_panel_dims_while_loading_keeps_its_figures_on_failure_and_tells_busy_from_broken(
-    geography_reloaded_afterwards, live_server, browser
+    live_server, browser
 ):
     """Item 3: figures of the old selection under the new label while a request was slow, the national
     figures under "Khulna" after an error, and a 429 or a 400 read as a failed connection."""
@@ -167,9 +165,7 @@ def test_the_panel_dims_while_loading_keeps_its_figures_on_failure_and_tells_bus
     watched.close()
 
 
-def test_an_upazila_is_zoomed_to_and_outlined_and_an_empty_view_or_selection_says_so(
-    geography_reloaded_afterwards, live_server, browser
-):
+def test_an_upazila_is_zoomed_to_and_outlined_and_an_empty_view_or_selection_says_so(live_server, browser):
     """Items 2 and 9: choosing an upazila neither zoomed to it nor outlined it; at zoom 12 the map could be
     empty while the panel said 46 and "Click an enterprise"; with no matches the map was blank, the panel
     said "Not stated" and the downloads stayed active."""
@@ -216,7 +212,7 @@ def test_an_upazila_is_zoomed_to_and_outlined_and_an_empty_view_or_selection_say
 
 
 def test_on_a_phone_the_filters_fold_away_the_data_notice_stays_and_the_scale_is_not_covered(
-    geography_reloaded_afterwards, live_server, browser
+    live_server, browser
 ):
     """Items 5 and 6: on a phone the notice "Demonstration data: synthetic" and the boundary disclaimer were
     hidden behind the map, the header and the filters took 450 of 844 px; the attribution covered the
@@ -249,9 +245,7 @@ def test_on_a_phone_the_filters_fold_away_the_data_notice_stays_and_the_scale_is
         watched.close()
 
 
-def test_a_short_bangla_word_finds_only_itself_and_a_place_name_offers_to_go_there(
-    geography_reloaded_afterwards, live_server, browser
-):
+def test_a_short_bangla_word_finds_only_itself_and_a_place_name_offers_to_go_there(live_server, browser):
     """Item 7: a short Bangla word found others by the fuzzy match ("তাঁত", handloom, found tent makers,
     "তাঁবু"; the issue saw "চাল", rice, find leather-shoe makers); "Bogura" found nothing."""
     town(3, name_bn="তাঁত ঘর", name_en="Loom house", product="Handloom")
@@ -289,9 +283,7 @@ def white_share_inside(png: bytes, x: float, y: float, r: float) -> float:
     return white / max(inside, 1)
 
 
-def test_clusters_carry_their_numbers_and_the_legend_shows_only_what_is_drawn(
-    geography_reloaded_afterwards, live_server, browser
-):
+def test_clusters_carry_their_numbers_and_the_legend_shows_only_what_is_drawn(live_server, browser):
     """Item 8: cluster circles had no numbers though the legend said "number of enterprises"; the legend
     showed size colours not on the map; "Map shows" did nothing with a district chosen or at points."""
     synthetic(1500, seed=7)
@@ -348,7 +340,7 @@ FORMATTED = """async () => {
 
 
 def test_bangla_uses_its_own_digits_words_and_grouping_and_english_groups_internationally(
-    geography_reloaded_afterwards, live_server, browser
+    live_server, browser
 ):
     """Item 10: "<3" kept a Latin digit in Bangla; "প্রদর্শনীর তথ্য" read as "exhibition data"; the size
     class label was vague; the popup gave the English product in Bangla; sector G misread ISIC; English
@@ -388,7 +380,7 @@ def test_bangla_uses_its_own_digits_words_and_grouping_and_english_groups_intern
 
 
 def test_the_keyboard_moves_through_divisions_without_reloading_and_reaches_the_enterprises(
-    geography_reloaded_afterwards, live_server, browser
+    live_server, browser
 ):
     """Item 11: ArrowDown on the closed division list reloaded and re-zoomed at every press; enterprises
     could not be reached by keyboard (the results list does it)."""
@@ -432,9 +424,7 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_the_view_can_be_linked_saved_printed_located_and_shown_full_screen(
-    geography_reloaded_afterwards, live_server, browser
-):
+def test_the_view_can_be_linked_saved_printed_located_and_shown_full_screen(live_server, browser):
     """Portals have a permalink, a PNG or print of the view with its legend and title, locate-me and full
     screen; and say where the data comes from."""
     synthetic(400, seed=10)
@@ -484,9 +474,7 @@ def test_the_view_can_be_linked_saved_printed_located_and_shown_full_screen(
     watched.close()
 
 
-def test_axe_finds_nothing_in_either_language_on_a_desktop_or_a_phone(
-    geography_reloaded_afterwards, live_server, browser
-):
+def test_axe_finds_nothing_in_either_language_on_a_desktop_or_a_phone(live_server, browser):
     """Done means: axe-core reports no violation of any impact, English and Bangla, desktop and phone: the
     national map, a district close in with an enterprise's popup open, the drawer open on the phone."""
     synthetic(400, seed=11)

@@ -1,8 +1,7 @@
 """Two IPNs for one transaction at the same moment, in two OS processes (two web workers), on the same
 database: the attempt's row lock lets one count the fee; the other finds it counted.
 
-A transactional test (geography_present: the rows are committed, so the other processes see them, and the
-boundaries are put back after the flush)."""
+A transactional test: the rows are committed, so the other processes see them."""
 
 import json
 import os
@@ -14,7 +13,6 @@ from pathlib import Path
 from django.db import connection
 
 from payments.models import Attempt
-from tests.registrations.review_support import geography_present  # noqa: F401  (fixture)
 
 from .attack_support import assert_paid_once, outcomes, pay, relayed, sent_ipn, start  # noqa: F401
 from .conftest import STORE_ID, STORE_PASSWORD
@@ -55,7 +53,7 @@ def _environment(sandbox) -> dict[str, str]:
 
 
 def test_two_ipns_at_the_same_moment_in_two_processes_count_the_fee_once(
-    geography_present,  # noqa: F811
+    transactional_db,
     relayed,  # noqa: F811
     sandbox,
     awaiting_fee,

@@ -22,8 +22,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from industries.services import admin_geography_load
-
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -160,7 +158,7 @@ def get(url: str, headers: dict[str, str] | None = None, *, timeout: float = 60)
 @pytest.fixture(scope="module")
 def committed_enterprises(test_database, django_db_blocker):
     """Synthetic enterprises committed in the test database for the servers of a module; afterwards the
-    database is emptied as a transactional test leaves it, and the boundaries are loaded again."""
+    database is emptied as a transactional test leaves it (the boundaries are put back, tests/conftest.py)."""
     from tests.conftest import manage_py
 
     def make(count: int) -> None:
@@ -170,4 +168,3 @@ def committed_enterprises(test_database, django_db_blocker):
     yield make
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-        admin_geography_load()

@@ -1,10 +1,7 @@
-"""Shared by the review tests: applications put in any state, and the boundaries for transactional tests."""
+"""Shared by the review tests: applications put in any state."""
 
-import pytest
 from django.utils import timezone
 
-from industries.models import District
-from industries.services import admin_geography_load
 from registrations.models import Application, State
 from registrations.workflow import application_move
 from tests.factories import EnterpriseFactory
@@ -39,11 +36,3 @@ def in_state(applicant, state: str, **fields) -> Application:
         extra["fee_total"] = "172.50"
     Application.objects.filter(pk=application.pk).update(state=state, **extra)
     return Application.objects.get(pk=application.pk)
-
-
-@pytest.fixture
-def geography_present(geography_reloaded_afterwards, transactional_db):
-    """A transactional test with the boundaries there when it starts: another test's flush may have left
-    none (a test marked transaction=True reloads them before its own flush, not after)."""
-    if not District.objects.exists():
-        admin_geography_load()

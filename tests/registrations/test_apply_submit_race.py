@@ -1,8 +1,7 @@
 """Two submits of one draft at the same moment, each in its own thread and database connection: the row
 lock lets one win and the other gets StateChanged, with one tracking number and one Transition.
 
-Not marked django_db: the transactional database comes from the ``transactional_db`` argument, requested
-after ``geography_reloaded_afterwards`` so that the boundaries are loaded again after its flush."""
+A transactional test (``transactional_db``): each thread's connection sees the committed draft."""
 
 import re
 import threading
@@ -18,9 +17,7 @@ from .conftest import complete_application
 TRACKING = re.compile(r"BR-\d{8}-\d{6}")
 
 
-def test_two_submits_at_once_give_one_tracking_number(
-    geography_reloaded_afterwards, transactional_db, applicant, dhaka_office
-):
+def test_two_submits_at_once_give_one_tracking_number(transactional_db, applicant, dhaka_office):
     """Two taps on "submit" that reach two server threads at the same moment: the row lock lets one win;
     the other finds the application submitted (StateChanged) and takes no number."""
     application = complete_application(applicant)

@@ -1,9 +1,6 @@
 """Two approvals registering at the same moment, each in its own thread and database connection: the
-office's counter row makes the second wait for the first, and each gets its own number.
-
-Not marked django_db: the transactional database comes from the ``committed`` fixture, which requests it
-after ``geography_reloaded_afterwards`` so that the boundaries are loaded again after its flush (a marker
-would set the database up first and flush it after the reload)."""
+office's counter row makes the second wait for the first, and each gets its own number. A transactional test:
+each thread's connection sees the other's committed rows."""
 
 import threading
 import time
@@ -12,8 +9,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from industries.models import District, Enterprise
-from industries.services import admin_geography_load
+from industries.models import Enterprise
 from registrations.services.register import application_register
 
 from .conftest import DHAKA_POINT
@@ -34,18 +30,8 @@ def _lock_waiters(application_name: str) -> int:
         return cursor.fetchone()[0]
 
 
-@pytest.fixture
-def committed(geography_reloaded_afterwards, transactional_db):
-    """Rows other connections can see: a transactional test, requested after the reload of the boundaries
-    so that they are put back after its flush, and with them there at its start (another test's flush may
-    have left none)."""
-    if not District.objects.exists():
-        admin_geography_load()
-
-
-def test_two_registrations_at_once_get_two_numbers(
-    committed, applicant, extension_officer, approving_officer
-):
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_at_once_get_two_numbers(applicant, extension_officer, approving_officer):
     """The first approval holds the office's counter row until it commits; the second, on its own
     connection, waits for it (seen in pg_stat_activity) and then takes the next number."""
     first = paid_application(applicant, extension_officer, approving_officer)

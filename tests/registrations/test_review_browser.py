@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from registrations.models import Application, Inspection, State
 from tests.browser import ARTIFACTS, PHONE, chromium, session_cookie
 
-from .review_support import geography_present, in_state  # noqa: F401 (a fixture)
+from .review_support import in_state
 
 
 @pytest.fixture
@@ -18,7 +18,6 @@ def browser():
         yield launched
 
 
-@pytest.mark.usefixtures("geography_present")
 def test_inspection_on_a_phone_with_its_gps(live_server, browser, applicant, extension_officer, tmp_path):
     application = in_state(applicant, State.INSPECTION)
     Application.objects.filter(pk=application.pk).update(assigned_to=extension_officer)

@@ -25,9 +25,7 @@ def staff_client(client, django_user_model):
     return client
 
 
-def test_upload_queue_run_watch_and_download(
-    geography_reloaded_afterwards, transactional_db, staff_client, tmp_path, settings
-):
+def test_upload_queue_run_watch_and_download(transactional_db, staff_client, tmp_path, settings):
     # Transactional: the worker is a separate process (as in production) and must see the committed upload.
     survey = SurveyRound.objects.create(name="Rajshahi pilot 2016–17")
     path = write_csv(tmp_path / "pilot.csv", [row(), row(reg="R2", name="", lat="24.85")])

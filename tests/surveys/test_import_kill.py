@@ -24,9 +24,7 @@ def _command(path, tmp_path):
     return manage_py("import_enterprises", str(path), "--survey", "Kill test", media_root=tmp_path / "media")
 
 
-def test_kill_9_mid_batch_changes_nothing_and_a_rerun_completes(
-    geography_reloaded_afterwards, transactional_db, tmp_path
-):
+def test_kill_9_mid_batch_changes_nothing_and_a_rerun_completes(transactional_db, tmp_path):
     rows = [row(reg=f"K{i}", name=f"Works {i}", lat=f"{24.80 + i / 10_000:.4f}") for i in range(300)]
     path = write_csv(tmp_path / "pilot.csv", rows)
     args, env = _command(path, tmp_path)

@@ -143,9 +143,7 @@ def test_over_long_texts_and_huge_numbers_reject_their_rows_only(tmp_path):
     assert "longer than the database holds" in texts and "ডেটাবেসের সীমার চেয়ে লম্বা" in texts
 
 
-def test_a_database_error_ends_the_batch_failed_with_its_message(
-    geography_reloaded_afterwards, transactional_db, tmp_path
-):
+def test_a_database_error_ends_the_batch_failed_with_its_message(transactional_db, tmp_path):
     # A real error the importer does not expect: its transaction cannot get a lock within lock_timeout,
     # set on the test database for new connections (the command's).
     path = write_csv(tmp_path / "pilot.csv", [row()])
@@ -172,7 +170,7 @@ def test_a_database_error_ends_the_batch_failed_with_its_message(
 
 
 def test_uploading_a_queued_file_again_does_not_queue_it_twice(
-    geography_reloaded_afterwards, transactional_db, client, django_user_model, tmp_path
+    transactional_db, client, django_user_model, tmp_path
 ):
     client.force_login(django_user_model.objects.create_superuser("officer", "o@example.invalid", "pw"))
     survey = SurveyRound.objects.create(name="Twice")
@@ -187,9 +185,7 @@ def test_uploading_a_queued_file_again_does_not_queue_it_twice(
     assert DBTaskResult.objects.count() == 1
 
 
-def test_two_imports_never_write_at_once_the_second_waits_for_the_first(
-    geography_reloaded_afterwards, transactional_db, tmp_path
-):
+def test_two_imports_never_write_at_once_the_second_waits_for_the_first(transactional_db, tmp_path):
     """Two real processes import files that share enterprises (same names, same places, no registration
     numbers). The first is held just before its commit; the second must wait for it (on the advisory
     lock), then match the first one's enterprises instead of creating them again."""
