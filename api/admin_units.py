@@ -9,13 +9,13 @@ never holds a shape.
 import math
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import F, Model, QuerySet
 from rest_framework.exceptions import ValidationError
 
 from industries.degrees import degrees
 from industries.models import District, Division, Upazila
 
+from . import geojson
 from .filters import resolve_units, split_values
 
 # Boundaries in 5 decimals (~1 m) are finer than geom_simple's ~160 m simplification.
@@ -91,14 +91,9 @@ def geometry_sql(column: str, simplify: float = 0.0) -> str:
 def features_json(rows: QuerySet, *, simplify: float = 0.0) -> str:
     """The JSON array of the Features of ``rows`` (of ``unit_rows``), named by geocode, with geom_simple
     as their shape."""
-    inner, params = rows.annotate(location=F("geom_simple")).query.sql_with_params()
     feature = (
         "json_build_object('type', 'Feature', 'id', p.geocode, "
         f"'geometry', {geometry_sql('p.location', simplify)}, "
         "'properties', to_jsonb(p) - 'location' - 'id')"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT coalesce(json_agg({feature} ORDER BY p.geocode), '[]')::text FROM ({inner}) AS p", params
-        )
-        return cursor.fetchone()[0]
+    return geojson.features_json(rows.annotate(location=F("geom_simple")), feature=feature, order="p.geocode")

@@ -65,15 +65,16 @@ def features_page(window: QuerySet, *, size: int, by_distance: bool, reverse: bo
     return FeaturePage(features, count, keys[0] if keys else None, keys[-1] if keys else None)
 
 
-def features_json(values: QuerySet, *, order: str = "p.id") -> str:
-    """The JSON array of Features of ``values`` (rows with id, location and the properties) in ``order``."""
+def features_json(values: QuerySet, *, feature: str = FEATURE, order: str = "p.id") -> str:
+    """The JSON array of ``feature`` (SQL on the row ``p``; an enterprise's by default) for each row of
+    ``values``, in ``order``: one query, and Python never holds a shape."""
     try:
         inner, params = values.query.sql_with_params()
     except EmptyResultSet:
         return "[]"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT coalesce(json_agg({FEATURE} ORDER BY {order}), '[]')::text FROM ({inner}) AS p", params
+            f"SELECT coalesce(json_agg({feature} ORDER BY {order}), '[]')::text FROM ({inner}) AS p", params
         )
         return cursor.fetchone()[0]
 

@@ -1,7 +1,6 @@
 """Enterprises and admin units as GeoJSON. Views are thin: parse, call a selector, render."""
 
 import orjson
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.views import APIView
@@ -14,8 +13,9 @@ from .filters import parse_boolean
 from .geojson import enterprise_page
 from .pagination import Cursor, page_size
 from .responses import GEOJSON, cursor_links, geojson_response, json_response, link
-from .selectors import enterprise_list
+from .selectors import enterprise_get, enterprise_list
 from .serializers import EnterpriseSerializer
+from .writes import enterprise_create_from_api, enterprise_delete_from_api, enterprise_update_from_api
 
 
 class EnterpriseList(APIView):
@@ -52,8 +52,6 @@ class EnterpriseList(APIView):
 
     @extend_schema(request=EnterpriseSerializer, responses={(201, GEOJSON): EnterpriseSerializer})
     def post(self, request):
-        from .writes import enterprise_create_from_api
-
         return enterprise_create_from_api(request)
 
 
@@ -66,27 +64,18 @@ class EnterpriseDetail(APIView):
 
     @extend_schema(responses={(200, GEOJSON): EnterpriseSerializer})
     def get(self, request, pk: int):
-        enterprise = get_object_or_404(
-            Enterprise.objects.live().select_related("division", "district", "upazila"), pk=pk
-        )
-        data = EnterpriseSerializer(enterprise, context={"request": request}).data
+        data = EnterpriseSerializer(enterprise_get(pk), context={"request": request}).data
         return geojson_response(orjson.dumps(data))
 
     @extend_schema(request=EnterpriseSerializer, responses={(200, GEOJSON): EnterpriseSerializer})
     def put(self, request, pk: int):
-        from .writes import enterprise_update_from_api
-
         return enterprise_update_from_api(request, pk, partial=False)
 
     @extend_schema(request=EnterpriseSerializer, responses={(200, GEOJSON): EnterpriseSerializer})
     def patch(self, request, pk: int):
-        from .writes import enterprise_update_from_api
-
         return enterprise_update_from_api(request, pk, partial=True)
 
     def delete(self, request, pk: int):
-        from .writes import enterprise_delete_from_api
-
         return enterprise_delete_from_api(pk)
 
 
