@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import mapbox_vector_tile
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 
 from api.columns import DETAIL_ONLY, PERSONAL_COLUMNS, PUBLIC_COLUMNS, TILE_COLUMNS
@@ -41,14 +40,6 @@ def loom() -> Enterprise:
         **PERSONAL,
     )
     return enterprise
-
-
-@pytest.fixture
-def officer(client, django_user_model):
-    user = django_user_model.objects.create_user("officer")
-    user.user_permissions.add(Permission.objects.get(codename="view_personal"))
-    client.force_login(user)
-    return user
 
 
 def get(client, url: str) -> dict:

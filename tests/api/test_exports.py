@@ -9,7 +9,6 @@ import tempfile
 import openpyxl
 import pyogrio
 import pytest
-from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
 from django.http import FileResponse, StreamingHttpResponse
 
@@ -42,14 +41,6 @@ def places() -> dict[str, Enterprise]:
     )
     (naogaon,) = located_enterprises([NAOGAON_TOWN], name_en="Naogaon Pottery", size_class="small")
     return {"bogura_small": bogura_small, "bogura_micro": bogura_micro, "naogaon": naogaon}
-
-
-@pytest.fixture
-def officer(client, django_user_model):
-    user = django_user_model.objects.create_user("officer")
-    user.user_permissions.add(Permission.objects.get(codename="view_personal"))
-    client.force_login(user)
-    return user
 
 
 def body(response) -> bytes:
