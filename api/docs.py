@@ -18,6 +18,8 @@ from rest_framework import permissions, serializers
 
 from industries.size_class import Kind, SizeClass
 
+from .filters import integer_range
+
 INT = OpenApiTypes.INT
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -214,6 +216,12 @@ def query_parameter(name, description, examples, type_=OpenApiTypes.STR, many=Fa
     )
 
 
+def whole_number(bits: int = 32) -> dict:
+    """An integer parameter in the range of its column's type (api.filters.WholeNumberFilter)."""
+    lowest, highest = integer_range(bits)
+    return {"type": "integer", "minimum": lowest, "maximum": highest}
+
+
 def page_size_parameter(rows: str, example: int):
     """``page_size`` of a keyset-paged list of ``rows`` (Features, Applications…)."""
     return query_parameter(
@@ -281,16 +289,16 @@ FILTER_PARAMETERS = [
         enum=list(Kind.values),
     ),
     query_parameter(
-        "year_min", "Established in or after. প্রতিষ্ঠার বছর থেকে।", [("since 2010", "2010")], OpenApiTypes.INT
+        "year_min", "Established in or after. প্রতিষ্ঠার বছর থেকে।", [("since 2010", "2010")], whole_number()
     ),
     query_parameter(
-        "year_max", "Established in or before. প্রতিষ্ঠার বছর পর্যন্ত।", [("until 2015", "2015")], OpenApiTypes.INT
+        "year_max", "Established in or before. প্রতিষ্ঠার বছর পর্যন্ত।", [("until 2015", "2015")], whole_number()
     ),
     query_parameter(
-        "workers_min", "At least this many workers. ন্যূনতম শ্রমিক।", [("10+", "10")], OpenApiTypes.INT
+        "workers_min", "At least this many workers. ন্যূনতম শ্রমিক।", [("10+", "10")], whole_number()
     ),
     query_parameter(
-        "workers_max", "At most this many workers. সর্বোচ্চ শ্রমিক।", [("≤ 50", "50")], OpenApiTypes.INT
+        "workers_max", "At most this many workers. সর্বোচ্চ শ্রমিক।", [("≤ 50", "50")], whole_number()
     ),
     query_parameter(
         "registered",
@@ -330,7 +338,7 @@ FILTER_PARAMETERS = [
         [("WKT", "POLYGON((89.3 24.8,89.4 24.8,89.4 24.9,89.3 24.9,89.3 24.8))")],
     ),
     query_parameter(
-        "batch", "Import batch id (provenance). ইমপোর্ট ব্যাচ।", [("batch 3", "3")], OpenApiTypes.INT
+        "batch", "Import batch id (provenance). ইমপোর্ট ব্যাচ।", [("batch 3", "3")], whole_number(64)
     ),
     query_parameter(
         "survey",

@@ -32,6 +32,7 @@ import hashlib
 import orjson
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, F, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
@@ -187,14 +188,21 @@ def _density_sql(alias: str, *, below: int) -> list[str]:
     return ["'area_km2', a.area_km2", f"'per_km2', CASE WHEN {hidden} THEN NULL ELSE {density} END"]
 
 
+def _grouped(queryset: QuerySet, level: str) -> QuerySet:
+    return queryset.order_by().values(f"{level}_id").annotate(**_aggregates())
+
+
 def choropleth_geojson(
     queryset: QuerySet, *, level: str, below: int, simplify: float = 0.0
 ) -> tuple[str, str]:
     """(features, total) as JSON text: every area of ``level`` with its figures, in one query. ``simplify``:
     metres to simplify the boundaries by, 0 for none."""
-    inner, params = (
-        queryset.order_by().values(f"{level}_id").annotate(**_aggregates()).query.sql_with_params()
-    )
+    try:
+        inner, params = _grouped(queryset, level).query.sql_with_params()
+    except EmptyResultSet:  # filters that match nothing (workers_max below any count): every area at 0
+        inner, params = _grouped(
+            queryset.model.objects.filter(pk__isnull=True), level
+        ).query.sql_with_params()
     # The area's own columns under the names its group keys have in a stats row.
     names = [f"'{key}', a.{PUBLIC_COLUMNS[key].split('__')[1]}" for key in GROUP_KEYS[level]]
     pairs = [*names, *_figures_sql("s", below=below), *_density_sql("s", below=below)]

@@ -33,7 +33,7 @@ class EnterpriseList(APIView):
         params = request.query_params
         queryset = enterprise_list(params=params)
         cursor = Cursor.decode(params["cursor"]) if params.get("cursor") else None
-        count = parse_boolean(params["count"], name="count") if "count" in params else True
+        count = parse_boolean(params.get("count") or "true", name="count")  # count= is "not given"
         page = enterprise_page(
             queryset, user=request.user, size=page_size(params), cursor=cursor, count=count
         )

@@ -2,10 +2,11 @@
 
 from collections.abc import Iterable, Iterator
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-from ..geojson import FEATURE
+from ..geojson import feature_sql
 from .base import CHUNK_ROWS, LOCATION, Column, StreamWriter, batches, export_transaction
 
 
@@ -15,10 +16,13 @@ class GeoJsonWriter(StreamWriter):
     point = LOCATION
 
     def rows(self, values: QuerySet, table: list[Column], *, by_distance: bool) -> Iterator[tuple[str]]:
-        inner, params = values.query.sql_with_params()
+        try:
+            inner, params = values.query.sql_with_params()
+        except EmptyResultSet:  # filters that match nothing (workers_max below any count): no rows
+            return
         order = "p.distance, p.id" if by_distance else "p.id"
         with export_transaction(), _server_side_cursor() as cursor:  # made in the transaction: not WITH HOLD
-            cursor.execute(f"SELECT {FEATURE}::text FROM ({inner}) AS p ORDER BY {order}", params)
+            cursor.execute(f"SELECT {feature_sql(values)}::text FROM ({inner}) AS p ORDER BY {order}", params)
             while features := cursor.fetchmany(CHUNK_ROWS):
                 yield from features
 

@@ -2,8 +2,9 @@
 subprocess against the live test server: no answer may be a 5xx, and every answer must be one the schema
 describes (status, media type, body), every value it forbids refused and every value it allows answered
 (tests/api/schemathesis_hooks.py says which 400s the schema documents instead). Bounded in examples per
-operation and in time, so it runs in under two minutes; bench/fuzz.py runs thousands of cases, on /ogc/api
-too.
+operation, not in time: with --max-time, fuzzing repeats until the budget is spent, and a budget that ran out
+inside the coverage phase (as it did under CI's load) is reported as a Runtime Error. About two minutes;
+bench/fuzz.py runs thousands of cases, on /ogc/api too.
 
 No module-level django_db mark: a live-server test is transactional (see tests/conftest.py)."""
 
@@ -22,7 +23,6 @@ from tests.factories import located_enterprises
 
 ST = Path(sys.executable).with_name("st")
 EXAMPLES_PER_OPERATION = 8
-MAX_SECONDS = 70  # schemathesis stops there whatever it has left; CI's whole test is under two minutes
 SEED = 8
 
 
@@ -55,8 +55,6 @@ def test_the_api_answers_fuzzed_requests_as_its_schema_says(live_server, enterpr
         f"{live_server.url}/api/schema/?format=json",
         "--max-examples",
         str(EXAMPLES_PER_OPERATION),
-        "--max-time",
-        str(MAX_SECONDS),
         "--seed",
         str(SEED),
         "--workers",
@@ -83,7 +81,7 @@ def test_the_api_answers_fuzzed_requests_as_its_schema_says(live_server, enterpr
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # about 110 s alone; a hang fails here rather than at CI's limit
     )
     (report_file,) = tmp_path.glob("*.json")
     report = json.loads(report_file.read_text())

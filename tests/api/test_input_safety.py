@@ -223,3 +223,47 @@ def test_an_empty_queryable_parameter_is_not_given_as_every_other_parameter(clie
 def test_a_nul_character_in_a_value_is_a_400_not_a_500(client, enterprise, url, params):
     (parameter,) = params
     refused(client, url, parameter, **params)
+
+
+@pytest.mark.parametrize("url", [LIST, STATS, ITEMS, EXPORT, "/api/v1/enterprises/export.geojson"])
+@pytest.mark.parametrize(
+    "parameter, value",
+    [("year_max", "-41043616655786778751756989890560"), ("workers_min", str(2**31)), ("batch", str(2**63))],
+)
+def test_a_whole_number_beyond_its_column_is_a_400_not_a_500(client, enterprise, url, parameter, value):
+    """Found by schemathesis: year_max beyond PostgreSQL's integer reached the database as an error."""
+    message = refused(client, url, parameter, **{parameter: value})
+
+    assert ("at least" if value.startswith("-") else "at most") in message
+
+
+def test_a_whole_number_at_the_edge_of_its_column_is_answered(client, enterprise):
+    response = client.get(
+        LIST, {"year_max": str(2**31 - 1), "workers_min": str(-(2**31)), "batch": str(2**63 - 1)}
+    )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        ("/api/v1/enterprises/export.geojson", {}),
+        ("/api/v1/enterprises/export.csv", {}),
+        (STATS, {"by": "district", "format": "geojson"}),
+        (STATS, {"by": "district"}),
+        (LIST, {}),
+        (ITEMS, {}),
+    ],
+)
+def test_filters_that_can_match_nothing_answer_empty_not_500(client, enterprise, url, params):
+    """workers_max below any possible count: the ORM writes no SQL at all (EmptyResultSet), which the
+    GeoJSON export and the choropleth once let through as a 500 (schemathesis)."""
+    response = client.get(url, {**params, "workers_max": str(-(2**31))})
+
+    assert response.status_code == 200, response.content[:300]
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"Karatoya" not in body
+    if url == STATS and params.get("format") == "geojson":
+        features = json.loads(body)["features"]
+        assert len(features) == 64 and all(f["properties"]["count"] == 0 for f in features)

@@ -38,3 +38,13 @@ def test_count_takes_only_yes_or_no(client):
 
     assert response.status_code == 400
     assert "count" in json.loads(response.content)
+
+
+def test_an_empty_count_means_not_given(client):
+    """count= is "not given", as every empty query value is (the schema says so; schemathesis sent it)."""
+    located_enterprises([(89.3697, 24.8465)])
+
+    response = client.get("/api/v1/enterprises/", {"count": ""})
+
+    assert response.status_code == 200
+    assert json.loads(response.content)["numberMatched"] == 1
