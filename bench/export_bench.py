@@ -1,5 +1,6 @@
-"""Export speed and memory: `/api/v1/enterprises/export.csv` and `.gpkg` of all Rajshahi division
-enterprises against `psql \\copy` (CSV) and `ogr2ogr -f GPKG` (GeoPackage) of the same query, in the same run.
+"""Export speed and memory: `/api/v1/enterprises/export.csv`, `.gpkg` and `.xlsx` of all Rajshahi division
+enterprises against `psql \\copy` (CSV), `ogr2ogr -f GPKG` (GeoPackage) and `ogr2ogr -f XLSX` of the same
+query, in the same run.
 
 Two sizes (the western half of the division by longitude, then all of it) show whether memory grows with
 the rows: the exports read a chunk at a time, so their Python peak should stay put while the rows double.
@@ -39,7 +40,7 @@ from api.exports.base import LONLAT, export_values
 from api.selectors import PUBLIC_COLUMNS, enterprise_list, enterprise_values
 
 DIVISION = "Rajshahi"
-
+TABLES = ("csv", "xlsx")  # lon/lat columns; the GeoPackage has a geometry
 
 def dsn() -> str:
     db = settings.DATABASES["default"]
@@ -66,7 +67,7 @@ def sizes() -> list[tuple[str, str]]:
 def baseline_sql(query: str, fmt: str) -> str:
     """The export's query as one SQL text: the same filters, columns and order."""
     queryset = enterprise_list(params=QueryDict(query))
-    if fmt == "csv":
+    if fmt in TABLES:
         values = export_values(queryset, columns=PUBLIC_COLUMNS, point=LONLAT, by_distance=False)
     else:
         values = enterprise_values(queryset, columns=PUBLIC_COLUMNS)
@@ -89,7 +90,8 @@ def run_baseline(query: str, fmt: str, out: Path) -> float:
         ]
     else:
         out.unlink(missing_ok=True)
-        command = ["ogr2ogr", "-f", "GPKG", str(out), f"PG:{dsn()}", "-sql", sql, "-nln", "enterprises"]
+        driver = "XLSX" if fmt == "xlsx" else "GPKG"
+        command = ["ogr2ogr", "-f", driver, str(out), f"PG:{dsn()}", "-sql", sql, "-nln", "enterprises"]
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
@@ -136,7 +138,7 @@ def main():
         f"{'ratio':>6} {'MB out':>7} {'py peak MB':>10} {'maxRSS MB':>9}"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        for fmt in ("csv", "gpkg"):
+        for fmt in ("csv", "gpkg", "xlsx"):
             for label, query in sizes():
                 rows = counts[label]
                 timings = [run_export(client, query, fmt) for _ in range(args.repeat)]
@@ -151,7 +153,7 @@ def main():
                     f"{seconds / baseline:5.2f}x {size / 1e6:7.2f} {peak / 1e6:10.2f} {max_rss_mb():9.0f}",
                     flush=True,
                 )
-    print("ratio = export through Django / baseline (psql \\copy for CSV, ogr2ogr -f GPKG for GeoPackage)")
+    print("ratio = export through Django / baseline (psql \\copy for CSV, ogr2ogr -f GPKG / -f XLSX)")
 
 
 if __name__ == "__main__":

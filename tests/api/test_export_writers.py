@@ -198,3 +198,19 @@ def test_times_are_dhaka_time_in_tables_and_utc_with_its_offset_in_the_geopackag
 
     (feature, *_) = json.loads(body(client.get(URL.format("geojson"))))["features"]
     assert datetime.fromisoformat(feature["properties"]["updated"]) == UPDATED
+
+
+def test_xlsx_keeps_survey_text_as_text(client):
+    """XlsxWriter would make "=…" a formula, "1e5" a number and an address a hyperlink (65,530 a sheet at
+    most); survey text must come back as it was typed, less the control characters XML cannot hold."""
+    texts = {"name_en": '=HYPERLINK("x")', "address": "https://bscic.gov.bd/x", "product": "1e5\x07 bell"}
+    (made,) = [EnterpriseFactory(location=BOGURA_TOWN, **texts)]
+    locate_enterprises(ids=[made.pk])
+
+    sheet = openpyxl.load_workbook(io.BytesIO(body(client.get(URL.format("xlsx")))))["enterprises"]
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+
+    assert {name: row[name].value for name in texts} == {**texts, "product": "1e5 bell"}
+    assert all(row[name].data_type == "s" and row[name].hyperlink is None for name in texts)
+    assert sheet.max_row == 2
