@@ -5,16 +5,22 @@ A counter in the Django cache that every writer moves on after committing (``dat
 in the service that writes: industries.services' save, delete and restore, which the admin, the API and
 e-Registration use; the importer, surveys.staging; the generator, industries.synthetic; the geography load
 when it re-locates enterprises), and a fingerprint of the enterprise table read from PostgreSQL on each
-request: ``max(id)`` (the primary key index answers it) and the table's insert/update/delete counters from
-the statistics system (shared memory, no table read). The fingerprint still catches a writer that does not
-bump, or one in another process when the cache is per process (LocMemCache), within the ~10 s PostgreSQL
-takes to publish its counters. Here, not in the api app, because writers outside it (e-Registration) must
-bump it and import only industries.
+request when it is needed: ``max(id)`` (the primary key index answers it) and the table's
+insert/update/delete counters from the statistics system (shared memory, no table read). The fingerprint
+catches a writer in another process when the cache is per process (LocMemCache: tests, runserver), within
+the ~10 s PostgreSQL takes to publish its counters. With a cache every process shares (PostgreSQL's
+DatabaseCache by default, Redis), every writer's bump is seen and the fingerprint is not read: one query
+fewer for every tile (issue 14). ``DATA_VERSION_FINGERPRINT`` (GEODB_DATA_VERSION_FINGERPRINT=1) reads it
+anyway, for a deployment where something writes enterprises outside these services (SQL by hand, another
+program). Here, not in the api app, because writers outside it (e-Registration) must bump it and import
+only industries.
 """
 
 import time
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 
 from .models import Enterprise
@@ -38,6 +44,8 @@ def data_version() -> str:
     if counter is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         counter = cache.get(VERSION_KEY)
+    if not fingerprint_needed():
+        return str(counter)
     table = Enterprise._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -47,3 +55,10 @@ def data_version() -> str:
         )
         max_id, writes = cursor.fetchone()
     return f"{counter}.{max_id}.{writes}"
+
+
+def fingerprint_needed() -> bool:
+    """Read the table's fingerprint too: when the setting says so, or when the cache is per process, where
+    another process's bump is never seen."""
+    forced = getattr(settings, "DATA_VERSION_FINGERPRINT", None)
+    return bool(forced) if forced is not None else isinstance(caches["default"], LocMemCache)
