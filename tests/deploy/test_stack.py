@@ -15,7 +15,10 @@ from urllib.error import HTTPError
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
+from geodb.settings.base import CACHES as SHARED_CACHES
+from industries.data_version import data_version_bump
 from tests.conftest import BOGURA_TOWN
 from tests.factories import EnterpriseFactory
 from tests.prod_stack import serve_prod
@@ -98,6 +101,10 @@ def test_tiles_are_cached_for_their_max_age_and_revalidated_by_etag(stack):
     assert again == body
 
     EnterpriseFactory(location=BOGURA_TOWN)  # new data in that tile: a new ETag
+    # The factory saves by the model; every writer's service then bumps the data version in the cache the
+    # stack's processes share (the prod settings' cache, not this process's LocMemCache).
+    with override_settings(CACHES=SHARED_CACHES):
+        data_version_bump()
     time.sleep(3.5)
     status, changed, new_body = _get(url)
     assert status == 200 and changed["X-Cache-Status"] == "EXPIRED"
