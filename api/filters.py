@@ -283,8 +283,12 @@ class WholeNumberFilter(django_filters.NumberFilter):
         kwargs.setdefault(
             "error_messages",
             {
-                "min_value": bilingual("Give at least %(limit_value)s.", "অন্তত %(limit_value)s দিন।"),
-                "max_value": bilingual("Give at most %(limit_value)s.", "সর্বোচ্চ %(limit_value)s দিন।"),
+                "min_value": bilingual(
+                    f"Give at least {lowest}.", f"অন্তত {to_bangla_digits(str(lowest))} দিন।"
+                ),
+                "max_value": bilingual(
+                    f"Give at most {highest}.", f"সর্বোচ্চ {to_bangla_digits(str(highest))} দিন।"
+                ),
             },
         )
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ e-Registration use; the importer, surveys.staging; the generator, industries.syn
 when it re-locates enterprises), and a fingerprint of the enterprise table read from PostgreSQL on each
 request when it is needed: ``max(id)`` (the primary key index answers it) and the table's
 insert/update/delete counters from the statistics system (shared memory, no table read). The fingerprint
-catches a writer in another process when the cache is per process (LocMemCache: tests, runserver), within
+catches a writer in another process when the cache is per process (LocMemCache, as in the tests), within
 the ~10 s PostgreSQL takes to publish its counters. With a cache every process shares (PostgreSQL's
 DatabaseCache by default, Redis), every writer's bump is seen and the fingerprint is not read: one query
 fewer for every tile (issue 14). ``DATA_VERSION_FINGERPRINT`` (GEODB_DATA_VERSION_FINGERPRINT=1) reads it
@@ -60,5 +60,4 @@ def data_version() -> str:
 def fingerprint_needed() -> bool:
     """Read the table's fingerprint too: when the setting says so, or when the cache is per process, where
     another process's bump is never seen."""
-    forced = getattr(settings, "DATA_VERSION_FINGERPRINT", None)
-    return bool(forced) if forced is not None else isinstance(caches["default"], LocMemCache)
+    return settings.DATA_VERSION_FINGERPRINT or isinstance(caches["default"], LocMemCache)

@@ -1,8 +1,8 @@
 """XLSX, written to a file: lon/lat columns, a sheet per Excel's row limit of rows, text never a formula.
 
 XlsxWriter in constant-memory mode: each row goes to the file as it is written, so memory stays flat in the
-rows. openpyxl's write-only mode, used before, ran at about 3,200 rows/s (bench/export_bench.py); openpyxl
-stays for reading survey workbooks (surveys/readers/)."""
+rows: ~5,800 rows/s here, where openpyxl's write-only mode, used before, was reported at ~3,200 (not
+measured in the same run; bench/RESULTS.md). openpyxl reads survey workbooks (surveys/readers/)."""
 
 from collections.abc import Iterable
 from pathlib import Path

@@ -144,13 +144,10 @@ AUTHENTICATION_BACKENDS = [
 # is set (redis://127.0.0.1:6379/0). The database cache counts its rows on every write and, past
 # MAX_ENTRIES, deletes a third of them, so the limit is large enough for a minute's rate-limit keys.
 CACHE_KEY_PREFIX = os.environ.get("GEODB_CACHE_KEY_PREFIX", "geodb")
-# The data version (industries.data_version) also reads the enterprise table's fingerprint: None (unset)
-# only when the cache is per process; 1 always, where something writes enterprises outside the services.
-DATA_VERSION_FINGERPRINT = (
-    os.environ["GEODB_DATA_VERSION_FINGERPRINT"] == "1"
-    if "GEODB_DATA_VERSION_FINGERPRINT" in os.environ
-    else None
-)
+# 1: the data version (industries.data_version) also reads the enterprise table's fingerprint on every
+# request, for a deployment where something writes enterprises outside the services. It always does with a
+# per-process cache.
+DATA_VERSION_FINGERPRINT = os.environ.get("GEODB_DATA_VERSION_FINGERPRINT") == "1"
 if os.environ.get("GEODB_REDIS_URL"):
     CACHES = {
         "default": {
