@@ -57,8 +57,10 @@ def test_the_api_answers_fuzzed_requests_as_its_schema_says(live_server, enterpr
         str(EXAMPLES_PER_OPERATION),
         "--seed",
         str(SEED),
+        # One worker: with two threads, hypothesis's ast.parse of a lambda raced in CPython 3.11
+        # ("SystemError: AST constructor recursion depth mismatch", CI of stop 22), a Runtime Error.
         "--workers",
-        "2",
+        "1",
         "--exclude-checks",
         "positive_data_acceptance",  # replaced by tests/api/schemathesis_hooks.py
         "--request-timeout",
