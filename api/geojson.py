@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import orjson
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 
 from .pagination import Cursor, keyset_window
@@ -80,7 +80,7 @@ def features_page(window: QuerySet, *, size: int, by_distance: bool, reverse: bo
             FROM ({inner}) AS p
         ) AS f
     """
-    with connection.cursor() as cursor:
+    with connections[window.db].cursor() as cursor:
         cursor.execute(sql, (size, size, *params))
         features, count, keys = cursor.fetchone()
     keys = [orjson.loads(k) for k in keys or []]
@@ -95,7 +95,7 @@ def features_json(values: QuerySet, *, feature: str | None = None, order: str = 
     except EmptyResultSet:
         return "[]"
     feature = feature or feature_sql(values)
-    with connection.cursor() as cursor:
+    with connections[values.db].cursor() as cursor:
         cursor.execute(
             f"SELECT coalesce(json_agg({feature} ORDER BY {order}), '[]')::text FROM ({inner}) AS p", params
         )
@@ -112,7 +112,7 @@ def count_matched(queryset: QuerySet, *, exact_up_to: int | None = None) -> tupl
         inner, params = queryset.order_by().values("id").query.sql_with_params()
     except EmptyResultSet:
         return 0, True
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
         plan = cursor.fetchone()[0]
     plan = plan[0] if isinstance(plan, list) else plan

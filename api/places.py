@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from geodb.replicas import ReplicaReads
 from industries.bangla import name_key, normalise_text, to_ascii_digits
 from industries.models import District, Division, Upazila
 from industries.resolver import LEVELS, get_resolver, strip_level_word
@@ -111,7 +112,7 @@ def search_places(text: str, *, limit: int = PLACES_LIMIT) -> list[Place]:
     return found[:limit]
 
 
-class PlaceList(APIView):
+class PlaceList(ReplicaReads, APIView):
     """Admin units by name, for a search box: [{level, code, name_en, name_bn, division_code,
     district_code, bbox}], at most 10."""
 

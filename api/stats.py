@@ -33,7 +33,7 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import BigIntegerField, Case, Count, F, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 from django.http import HttpResponse
@@ -44,6 +44,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from geodb.replicas import ReplicaReads
 from industries.freshness import data_as_of
 from industries.size_class import SizeClass
 
@@ -221,7 +222,7 @@ def choropleth_geojson(
             FROM (SELECT sum(count) AS count, {summed} FROM s) AS t
         )::text
     """
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
@@ -287,7 +288,7 @@ def stats_body(
     return orjson.dumps(stats_json(queryset, by=by, below=below)), "application/json"
 
 
-class EnterpriseStats(APIView):
+class EnterpriseStats(ReplicaReads, APIView):
     """Counts, workers and investment of the filtered enterprises, grouped, as JSON or a choropleth."""
 
     permission_classes = [AllowAny]

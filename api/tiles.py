@@ -54,7 +54,7 @@ from dataclasses import astuple, dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags, urlencode
@@ -63,6 +63,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from geodb.replicas import ReplicaReads
 from industries.data_version import data_version, data_version_bump
 from industries.size_class import SizeClass
 
@@ -240,7 +241,7 @@ def tile_bytes(queryset: QuerySet, *, z: int, x: int, y: int, rules: TileRules) 
     statement = tile_sql(queryset, z=z, x=x, y=y, rules=rules)
     if statement is None:
         return b""
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(*statement)
         return bytes(cursor.fetchone()[0])
 
@@ -248,7 +249,7 @@ def tile_bytes(queryset: QuerySet, *, z: int, x: int, y: int, rules: TileRules) 
 # --- view ------------------------------------------------------------------------------------------------
 
 
-class EnterpriseTile(APIView):
+class EnterpriseTile(ReplicaReads, APIView):
     permission_classes = [AllowAny]
     # The tile is the same for every caller: reading no session keeps ``Vary: Cookie`` off, so proxies
     # and CDNs can share it.
@@ -264,11 +265,15 @@ class EnterpriseTile(APIView):
         params = request.query_params
         queryset = enterprise_list(params=params)  # a bad filter is a 400 here, before any caching
         rules = TileRules.from_settings()
-        etag = tile_etag(version=data_version(), z=z, x=x, y=y, params=params, rules=rules)
-        headers = {
-            "ETag": etag,
-            "Cache-Control": f"public, max-age={settings.TILE_MAX_AGE}",
-        }
+        version = data_version()
+        etag = tile_etag(version=version, z=z, x=x, y=y, params=params, rules=rules)
+        # ?v= the current data version (the map's URLs): this URL's tile never changes. Any other v (a
+        # map opened before the data changed), or none: the tile of today's data, for a short while.
+        if params.get("v") == version:
+            cache_control = f"public, max-age={settings.TILE_VERSIONED_MAX_AGE}, immutable"
+        else:
+            cache_control = f"public, max-age={settings.TILE_MAX_AGE}"
+        headers = {"ETag": etag, "Cache-Control": cache_control}
         if etag_matches(request.headers.get("If-None-Match", ""), etag):
             response = HttpResponseNotModified()
             for name, value in headers.items():

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.views import APIView
 
+from geodb.replicas import ReplicaReads
 from industries.models import Enterprise
 
 from . import docs
@@ -18,7 +19,7 @@ from .serializers import EnterpriseSerializer
 from .writes import enterprise_create_from_api, enterprise_delete_from_api, enterprise_update_from_api
 
 
-class EnterpriseList(APIView):
+class EnterpriseList(ReplicaReads, APIView):
     """Enterprises matching the filters, as a GeoJSON FeatureCollection, a page at a time."""
 
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]
@@ -55,7 +56,7 @@ class EnterpriseList(APIView):
         return enterprise_create_from_api(request)
 
 
-class EnterpriseDetail(APIView):
+class EnterpriseDetail(ReplicaReads, APIView):
     """One enterprise as a GeoJSON Feature."""
 
     serializer_class = EnterpriseSerializer
@@ -89,7 +90,7 @@ class AdminUnitSchema(docs.AutoSchema):
         return [parameter for parameter in docs.ADMIN_UNIT_PARAMETERS if parameter.name in taken]
 
 
-class AdminUnitList(APIView):
+class AdminUnitList(ReplicaReads, APIView):
     permission_classes = [AllowAny]
     schema = AdminUnitSchema()
     level = "division"

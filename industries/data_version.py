@@ -26,15 +26,33 @@ from django.db import connection
 from .models import Enterprise
 
 VERSION_KEY = "tiles:version"
+# How long a version's WAL position is kept: far longer than any replica may lag.
+LSN_SECONDS = 24 * 3600
 
 
 def data_version_bump() -> None:
     """Call after committing a change to enterprises: tiles, ETags and statistics of the old data stop being
-    served."""
+    served. With read replicas, the primary's WAL position now is kept beside the new version: a replica
+    serves the version only once it has replayed that far (geodb.replicas)."""
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:  # not in the cache (evicted, cleared, never set)
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        version = time.time_ns()
+        cache.set(VERSION_KEY, version, timeout=None)
+    if settings.DATABASE_REPLICAS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT (pg_current_wal_lsn() - '0/0')::bigint")
+            (position,) = cursor.fetchone()
+        # Under a key of its own version: of two writers that bump at once, each keeps the position it read
+        # after its own commit, so neither can make the other's version look replayed too early.
+        cache.set(f"{VERSION_KEY}:lsn:{version}", position, timeout=LSN_SECONDS)
+
+
+def data_version_lsn() -> int | None:
+    """The primary's WAL position (bytes) when the current version was made; None when no write has been
+    made since the cache began (a replica is then held to its lag alone)."""
+    version = cache.get(VERSION_KEY)
+    return None if version is None else cache.get(f"{VERSION_KEY}:lsn:{version}")
 
 
 def data_version() -> str:

@@ -48,10 +48,11 @@ def _compute() -> dict:
     return {"as_of": as_of, "sources": sources, "synthetic": synthetic}
 
 
-def data_as_of() -> dict:
+def data_as_of(version: str | None = None) -> dict:
     """``{"as_of": "2026-03-31" | None, "sources": [survey round names, newest first, at most 5],
-    "synthetic": whether any enterprise is generated demo data}`` for the whole database."""
-    key = f"freshness:{data_version()}"
+    "synthetic": whether any enterprise is generated demo data}`` for the whole database. ``version``: the
+    data version, when the caller has read it already."""
+    key = f"freshness:{version or data_version()}"
     answer = cache.get(key)
     if answer is None:
         answer = _compute()

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from api.filters import resolve_units
 from api.stats import suppress_below
+from industries.data_version import data_version
 from industries.freshness import data_as_of
 from industries.models import District, Division, Upazila
 from industries.size_class import SizeClass
@@ -247,7 +248,8 @@ def map_page(request):
         {"value": size.value, "label": str(size.label), "colour": SIZE_COLOURS[size]} for size in SizeClass
     ]
     below = suppress_below(request.user)
-    freshness = data_as_of()  # cached by data version: also says whether any data is synthetic
+    version = data_version()
+    freshness = data_as_of(version)  # cached by data version: also says whether any data is synthetic
     threshold = str(below).translate(BANGLA_DIGITS) if bangla else str(below)
     strings = {key: str(text).replace("{n}", threshold) for key, text in SCRIPT_STRINGS.items()}
     prefix = get_script_prefix()
@@ -283,6 +285,8 @@ def map_page(request):
             "exportGeojson": reverse("api:enterprise-export", args=["geojson"]),
             "tiles": f"{prefix}tiles/enterprises/{{z}}/{{x}}/{{y}}.pbf",
         },
+        # Sent with every tile (?v=): new data, new tile URLs, which nginx and browsers have not kept.
+        "tileVersion": version,
         "sizes": sizes,
         "sectors": _choice_labels(SECTORS),
         "measures": _choice_labels(MEASURES),

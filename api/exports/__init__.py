@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.views import APIView
 
+from geodb.replicas import ReplicaReads
 from industries.models import Enterprise
 
 from .. import docs
@@ -29,7 +30,7 @@ from .xlsx import XlsxWriter
 WRITERS = {writer.format: writer for writer in (CsvWriter, XlsxWriter, GeoJsonWriter, GpkgWriter)}
 
 
-class EnterpriseExport(APIView):
+class EnterpriseExport(ReplicaReads, APIView):
     """Every enterprise matching the filters, as one file: csv, xlsx, geojson or gpkg."""
 
     permission_classes = [DjangoModelPermissionsOrAnonReadOnly]

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsWKB
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Func, QuerySet
 from django.db.models.fields import BooleanField, DateTimeField, DecimalField, FloatField, IntegerField
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
@@ -79,10 +79,11 @@ def export_values(queryset: QuerySet, *, columns: dict[str, str], point: str, by
 
 
 @contextmanager
-def export_transaction():
-    """One transaction with the export's own timeouts, longer than a web request's (``SET LOCAL``: they
-    end with it, and the connection goes back to the web request's timeouts)."""
-    with transaction.atomic(), connection.cursor() as cursor:
+def export_transaction(using: str):
+    """One transaction on the database ``using`` with the export's own timeouts, longer than a web
+    request's (``SET LOCAL``: they end with it, and the connection goes back to the web request's
+    timeouts)."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT set_config('statement_timeout', %s, true),"
             " set_config('idle_in_transaction_session_timeout', %s, true)",
@@ -111,6 +112,9 @@ class Writer:
 
     def export(self, queryset: QuerySet, *, columns: dict[str, str], by_distance: bool) -> HttpResponseBase:
         table = export_columns(columns, lonlat=self.point == LONLAT, by_distance=by_distance)
+        # The database is chosen now, in the request (a replica for public reads, geodb.replicas), not when
+        # a streamed response's rows are read after the view has returned.
+        queryset = queryset.using(queryset.db)
         values = export_values(queryset, columns=columns, point=self.point, by_distance=by_distance)
         return self.respond(self.rows(values, table, by_distance=by_distance), table)
 
@@ -122,7 +126,7 @@ class Writer:
         converters = [
             (i, convert) for i, column in enumerate(table) if (convert := self.converters.get(column.kind))
         ]
-        with export_transaction():
+        with export_transaction(values.db):
             for row in values.values_list(*keys).iterator(chunk_size=CHUNK_ROWS):
                 if converters:
                     row = list(row)

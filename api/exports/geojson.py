@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 
 from ..geojson import feature_sql
@@ -21,7 +21,8 @@ class GeoJsonWriter(StreamWriter):
         except EmptyResultSet:  # filters that match nothing (workers_max below any count): no rows
             return
         order = "p.distance, p.id" if by_distance else "p.id"
-        with export_transaction(), _server_side_cursor() as cursor:  # made in the transaction: not WITH HOLD
+        # The cursor is made in the transaction: not WITH HOLD.
+        with export_transaction(values.db), _server_side_cursor(values.db) as cursor:
             cursor.execute(f"SELECT {feature_sql(values)}::text FROM ({inner}) AS p ORDER BY {order}", params)
             while features := cursor.fetchmany(CHUNK_ROWS):
                 yield from features
@@ -35,7 +36,8 @@ class GeoJsonWriter(StreamWriter):
         yield b"]}"
 
 
-def _server_side_cursor():
+def _server_side_cursor(using: str):
+    connection = connections[using]
     if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):  # behind pgBouncer in transaction mode
         return connection.cursor()
     return connection.chunked_cursor()

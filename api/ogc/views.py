@@ -7,6 +7,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
+from geodb.replicas import ReplicaReads
+
 from .. import cql2
 from ..negotiation import JSONWhateverAccepted
 from ..responses import GEOJSON, JSON, json_response, link
@@ -22,7 +24,7 @@ CONFORMANCE = [
 ]
 
 
-class OGCView(APIView):
+class OGCView(ReplicaReads, APIView):
     permission_classes = [AllowAny]
     throttle_classes = [OGCAnonRateThrottle, UserRateThrottle]
     renderer_classes = [JSONRenderer]

@@ -129,6 +129,27 @@ def postgres_options(*, statement_timeout: str, idle_in_transaction_timeout: str
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = postgres_options(
     statement_timeout=DB_STATEMENT_TIMEOUT, idle_in_transaction_timeout=DB_IDLE_IN_TRANSACTION_TIMEOUT
 )
+
+# Read replicas: PostgreSQL streaming replicas of the database above, as URLs separated by commas. The
+# public reads (list, OGC, tiles, statistics, exports) go to one that has caught up, everything else to
+# the primary (geodb.replicas, docs/scaling.md). A replica that lags more than REPLICA_MAX_LAG_SECONDS
+# behind what it received, or is not streaming, is left out; one that does not answer is tried again after
+# REPLICA_RETRY_SECONDS. connect_timeout keeps a dead one from holding a request.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(filter(None, os.environ.get("GEODB_DATABASE_REPLICAS", "").split(",")), 1):
+    _replica = dj_database_url.parse(_url.strip(), conn_max_age=60, conn_health_checks=True)
+    _replica["OPTIONS"] = {
+        **_replica.get("OPTIONS", {}),
+        **DATABASES["default"]["OPTIONS"],
+        "connect_timeout": 2,
+    }
+    _replica["TEST"] = {"MIRROR": "default"}  # a test run has no replica unless a test starts one
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["geodb.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("GEODB_REPLICA_MAX_LAG_SECONDS", 5))
+REPLICA_CHECK_SECONDS = float(os.environ.get("GEODB_REPLICA_CHECK_SECONDS", 1))
+REPLICA_RETRY_SECONDS = float(os.environ.get("GEODB_REPLICA_RETRY_SECONDS", 10))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # AxesStandaloneBackend refuses a login while its user name and address are locked out; it must come first.
@@ -325,6 +346,10 @@ TILE_MAX_BYTES = 480_000
 TILE_CELL_PIXELS = 32
 TILE_DENSE_CELL_PIXELS = 8
 TILE_MAX_AGE = int(os.environ.get("GEODB_TILE_MAX_AGE", 300))  # Cache-Control max-age, seconds
+# The map asks for tiles with the data version in the URL (?v=): a tile of the current version is kept that
+# long (and "immutable") by browsers and nginx, as new data comes under a new URL. A tile asked for with an
+# older version (a map opened before an import) gets TILE_MAX_AGE.
+TILE_VERSIONED_MAX_AGE = int(os.environ.get("GEODB_TILE_VERSIONED_MAX_AGE", 24 * 3600))
 # Rendered tiles kept in the Django cache under their ETag (0: off). Set high in production: a change of
 # data changes the ETag, so nothing stale is served.
 TILE_CACHE_SECONDS = int(os.environ.get("GEODB_TILE_CACHE_SECONDS", 0))

@@ -59,12 +59,13 @@ SECURE_HSTS_PRELOAD = _flag("GEODB_HSTS_PRELOAD", True)
 # pgBouncer, say), one connection per thread as in development.
 DB_POOL_MAX_SIZE = int(os.environ.get("GEODB_DB_POOL_MAX_SIZE", os.environ.get("GEODB_WEB_THREADS", 4)))
 if DB_POOL_MAX_SIZE:
-    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (the pool keeps the connections)
-    DATABASES["default"]["OPTIONS"]["pool"] = {  # noqa: F405
-        "min_size": min(int(os.environ.get("GEODB_DB_POOL_MIN_SIZE", 1)), DB_POOL_MAX_SIZE),
-        "max_size": DB_POOL_MAX_SIZE,
-        "timeout": float(os.environ.get("GEODB_DB_POOL_TIMEOUT", 10)),
-    }
+    for _alias in ("default", *DATABASE_REPLICAS):  # noqa: F405  (a pool per replica too)
+        DATABASES[_alias]["CONN_MAX_AGE"] = 0  # noqa: F405  (the pool keeps the connections)
+        DATABASES[_alias]["OPTIONS"]["pool"] = {  # noqa: F405
+            "min_size": min(int(os.environ.get("GEODB_DB_POOL_MIN_SIZE", 1)), DB_POOL_MAX_SIZE),
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": float(os.environ.get("GEODB_DB_POOL_TIMEOUT", 10)),
+        }
 
 # e-Registration's SMS (sign-up codes, notifications). The file backend, the default for the demo and the
 # tests, would send nothing and keep the codes in a file on the server: refused here, unless

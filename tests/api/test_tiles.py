@@ -13,6 +13,7 @@ from industries.models import Enterprise
 from surveys.models import SurveyRound
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
 from tests.factories import EnterpriseFactory, located_enterprises
+from tests.maps.test_map_page import map_config
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +269,25 @@ def test_cache_control_is_public_with_the_configured_max_age(client, settings):
     response = fetch(client, (7, 95, 54))
     assert response["Cache-Control"] == "public, max-age=60"
     assert "Cookie" not in response.get("Vary", "")
+
+
+def test_a_tile_of_the_current_data_version_is_kept_long_and_an_older_versions_briefly(client, settings):
+    """The map's tile URLs carry the data version (?v=): that URL's tile never changes, so caches may keep
+    it a day; after a change of data the map asks under the new version, and a tile asked for under the
+    old one (a map opened before) is today's, for TILE_MAX_AGE only."""
+    tile = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, POINT_ZOOM)
+    version = map_config(client.get("/").content.decode())["tileVersion"]
+    current = fetch(client, tile, v=version)
+    assert current["Cache-Control"] == f"public, max-age={settings.TILE_VERSIONED_MAX_AGE}, immutable"
+
+    located_enterprises([BOGURA_TOWN])
+    tiles_invalidate()
+    newer = map_config(client.get("/").content.decode())["tileVersion"]
+    assert newer != version
+    old = fetch(client, tile, v=version)
+    assert old["Cache-Control"] == "public, max-age=300"
+    assert old.content == fetch(client, tile, v=newer).content != current.content
+    assert fetch(client, tile)["Cache-Control"] == "public, max-age=300"
 
 
 def test_etag_follows_tile_query_and_data(client):

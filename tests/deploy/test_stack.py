@@ -12,6 +12,7 @@ import tempfile
 import time
 import urllib.request
 from urllib.error import HTTPError
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -21,6 +22,7 @@ from geodb.settings.base import CACHES as SHARED_CACHES
 from industries.data_version import data_version_bump
 from tests.conftest import BOGURA_TOWN
 from tests.factories import EnterpriseFactory
+from tests.maps.test_map_page import map_config
 from tests.prod_stack import serve_prod
 
 
@@ -110,3 +112,34 @@ def test_tiles_are_cached_for_their_max_age_and_revalidated_by_etag(stack):
     assert status == 200 and changed["X-Cache-Status"] == "EXPIRED"
     assert changed["ETag"] != first["ETag"] and new_body != body
     assert _get(url)[1]["X-Cache-Status"] == "HIT"
+
+
+def test_after_a_data_change_the_maps_tile_urls_are_new_and_nginx_fetches_their_tiles(stack):
+    """The map asks for tiles under the data version (?v=): nginx keeps those a day without asking Django,
+    and after an import the map's URLs are new ones, which nginx has not kept: no purge is needed."""
+    base, _ = stack
+    EnterpriseFactory(location=BOGURA_TOWN)
+    with override_settings(CACHES=SHARED_CACHES):
+        data_version_bump()
+    z, x, y = _tile_of(BOGURA_TOWN, 12)
+
+    def map_tile_url() -> str:
+        status, _, html = _get(f"{base}/")
+        assert status == 200
+        version = map_config(html.decode())["tileVersion"]
+        return f"{base}/tiles/enterprises/{z}/{x}/{y}.pbf?{urlencode({'v': version})}"
+
+    url = map_tile_url()
+    status, first, body = _get(url)
+    assert (status, first["X-Cache-Status"]) == (200, "MISS") and body
+    assert first["Cache-Control"] == "public, max-age=86400, immutable"
+    time.sleep(3.5)  # past the stack's GEODB_TILE_MAX_AGE=2: a versioned tile is still nginx's own copy
+    assert _get(url)[1]["X-Cache-Status"] == "HIT"
+
+    EnterpriseFactory(location=BOGURA_TOWN)
+    with override_settings(CACHES=SHARED_CACHES):
+        data_version_bump()
+    newer = map_tile_url()
+    assert newer != url
+    status, fresh, new_body = _get(newer)
+    assert (status, fresh["X-Cache-Status"]) == (200, "MISS") and new_body != body

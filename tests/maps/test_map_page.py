@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import override_settings
 
+from industries.data_version import data_version
 from tests.factories import EnterpriseFactory
 
 CDN_HOSTS = ("unpkg", "cdnjs", "jsdelivr", "googleapis")
@@ -36,6 +37,7 @@ def test_the_map_page_is_english_and_serves_leaflet_itself(client, django_assert
     config = map_config(html)
     assert config["language"] == "en"
     assert config["urls"]["tiles"] == "/tiles/enterprises/{z}/{x}/{y}.pbf"
+    assert config["tileVersion"] == data_version()  # sent as ?v= with every tile (api.tiles)
     assert config["urls"]["enterprise"] == "/api/v1/enterprises/{id}/"
 
 

@@ -60,7 +60,8 @@ const choropleth = new Choropleth(map, {
   onPick: (level, code) => choose(level === "division" ? { division: code, district: "", upazila: "" }
     : level === "district" ? { district: code, upazila: "" } : { upazila: code }),
 });
-const tileUrl = () => withFilters(config.urls.tiles);
+// With the data version: after an import the URLs are new, so no cache serves the old tiles.
+const tileUrl = () => withFilters(config.urls.tiles, { v: config.tileVersion });
 const tiles = new EnterpriseTiles(tileUrl(), {
   pane: "enterprises", tilePointMinZoom: config.tilePointMinZoom, maxZoom: config.maxZoom,
 });
