@@ -31,6 +31,21 @@ FEATURE_COLLECTION = {
     "properties": {
         "type": {"type": "string", "enum": ["FeatureCollection"]},
         "features": {"type": "array", "items": {"type": "object"}},
+        "numberMatched": {
+            "type": "integer",
+            "nullable": True,
+            "description": (
+                "Enterprises matching the filters: counted exactly up to 10,000 "
+                "(GEODB_API_EXACT_COUNT_LIMIT), above that PostgreSQL's planner estimate, so that counting "
+                "never costs more than the page. "
+                "null with count=false. ফিল্টারে মেলা প্রতিষ্ঠান: ১০,০০০ পর্যন্ত সঠিক, তার বেশি হলে আনুমানিক।"
+            ),
+        },
+        "numberMatchedExact": {
+            "type": "boolean",
+            "description": "false when numberMatched is the estimate (or not counted). আনুমানিক হলে false।",
+        },
+        "numberReturned": {"type": "integer", "description": "Features on this page. এই পাতার সংখ্যা।"},
     },
 }
 ADMIN_UNIT_LIST = {

@@ -304,12 +304,15 @@ API_MAX_PAGE_SIZE = 10_000
 # OGC items pages: GIS clients (QGIS, GDAL) take the default of the API definition, and a page of 1,000
 # makes a download of a national layer 10x fewer requests than the REST API's 100.
 OGC_PAGE_SIZE = int(os.environ.get("GEODB_OGC_PAGE_SIZE", 1_000))
-# The first page of OGC items counts numberMatched exactly up to this many (planner's estimate): GIS
-# clients show it as the layer's feature count. Above it, and on later pages, it is left out.
+# The first page of OGC items counts numberMatched exactly up to this many: QGIS shows it as the layer's
+# feature count (without one it counts the first page's 1,000). The count is kept in the cache under the
+# query and the data version (api.geojson.count_matched), so it is paid once per change of data. Above
+# it, and on later pages, numberMatched is left out, as the standard allows.
 OGC_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_OGC_EXACT_COUNT_LIMIT", 2_000_000))
-# numberMatched is counted exactly when the planner expects at most this many rows; above, it is the
-# planner's estimate and numberMatchedExact is false.
-API_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_API_EXACT_COUNT_LIMIT", 200_000))
+# The REST list counts numberMatched exactly up to this many (the count reads at most this many rows plus
+# one, so it never costs much more than a page); above, it is the planner's estimate and
+# numberMatchedExact is false. A first page that holds every match needs no count at all.
+API_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_API_EXACT_COUNT_LIMIT", 10_000))
 # Statistics: groups with fewer enterprises than this are null for anonymous callers (re-identification).
 API_SUPPRESS_BELOW = 3
 # Exports running at once (api/throttling.py, PostgreSQL advisory locks, so across every process and

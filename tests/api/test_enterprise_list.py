@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import AnonRateThrottle
 
 from industries.models import Enterprise
@@ -149,8 +150,27 @@ def test_number_matched_is_estimated_above_the_limit(client, places, settings):
     settings.API_EXACT_COUNT_LIMIT = 0
     with connection.cursor() as cursor:  # statistics of the three rows, not the empty table's guess
         cursor.execute("ANALYZE industries_enterprise")
-    data = get(client)
+    data = get(client, page_size=1)
     assert data["numberMatchedExact"] is False and data["numberMatched"] == 3  # the planner's estimate
+
+
+def test_a_first_page_that_holds_every_match_is_not_counted_and_is_exact(client, places, settings):
+    settings.API_EXACT_COUNT_LIMIT = 0  # would be the estimate if it were counted
+    with CaptureQueriesContext(connection) as queries:
+        data = get(client)
+    assert (data["numberMatched"], data["numberMatchedExact"], data["numberReturned"]) == (3, True, 3)
+    assert not [q for q in queries.captured_queries if ") AS matched" in q["sql"]]
+
+
+def test_the_count_reads_at_most_the_limit_and_one_more_row(client, places, settings):
+    """However many match, and whatever the planner expects, numberMatched never counts past the limit,
+    so that the count never costs more than reading that many rows."""
+    settings.API_EXACT_COUNT_LIMIT = 1
+    with CaptureQueriesContext(connection) as queries:
+        data = get(client, page_size=1)
+    assert data["numberMatchedExact"] is False and data["numberMatched"] >= 2
+    (count,) = [q["sql"] for q in queries.captured_queries if ") AS matched" in q["sql"]]
+    assert "LIMIT 2" in count
 
 
 def test_a_key_with_view_personal_reads_personal_data(client, places, django_user_model):

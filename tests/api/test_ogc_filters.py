@@ -8,7 +8,10 @@ import json
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from api.tiles import tiles_invalidate
 from industries.models import Enterprise
 from tests.api.test_ogc import ITEMS, get, ids, link
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
@@ -100,6 +103,24 @@ def test_the_first_page_counts_exactly_beyond_the_rest_apis_limit_and_later_page
 
     settings.OGC_EXACT_COUNT_LIMIT = 0
     assert "numberMatched" not in get(client, ITEMS, limit=1)
+
+
+def test_the_first_pages_count_is_paid_once_per_query_and_data_version(client, places, monkeypatch):
+    """A layer's exact count (QGIS's feature count) may read millions of rows: it is kept in the cache
+    under the query and the data version, and counted again only once the data has changed."""
+    monkeypatch.setattr("api.geojson.COUNT_CACHE_FROM", 1)  # the three enterprises here count as many
+
+    def counted(**params) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            matched = get(client, ITEMS, limit=1, **params)["numberMatched"]
+        return matched, len([q for q in queries.captured_queries if ") AS matched" in q["sql"]])
+
+    assert counted() == (3, 1)
+    assert counted() == (3, 0)
+    assert counted(district="Bogura")[1] == 1  # another query, its own count
+    located_enterprises([BOGURA_TOWN])
+    tiles_invalidate()
+    assert counted() == (4, 1)
 
 
 # --- queryables -------------------------------------------------------------------------------------------
