@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
@@ -24,8 +23,6 @@ from .selectors import enterprise_columns, enterprise_values
 
 # Decimal places of coordinates: 6 is ~0.1 m, finer than any survey GPS.
 COORDINATE_DECIMALS = 6
-# Exact counts larger than this are kept in the cache (count_matched); smaller ones cost less to redo.
-COUNT_CACHE_FROM = 10_000
 
 
 NOT_PROPERTIES = ("id", "location", "distance")
@@ -110,33 +107,34 @@ def features_json(values: QuerySet, *, feature: str | None = None, order: str = 
 
 def count_matched(queryset: QuerySet, *, exact_up_to: int | None = None) -> tuple[int, bool]:
     """(number, exact). Counted exactly up to ``exact_up_to`` (API_EXACT_COUNT_LIMIT by default): the count
-    reads at most that many rows plus one, so however many match, it never costs more than reading that
-    many. Above, the planner's estimate (at least the limit plus one) and not exact. Counts above
-    COUNT_CACHE_FROM (the OGC first page's, which may count millions for GIS clients) are kept in the cache
-    under the query and the data version, so a layer's count is paid once per change of data."""
+    reads at most that many rows plus one, so however many match, it never costs much more than reading
+    that many. Above, the planner's estimate (at least the limit plus one) and not exact."""
     if exact_up_to is None:
         exact_up_to = settings.API_EXACT_COUNT_LIMIT
     try:
         inner, params = queryset.order_by().values("id").query.sql_with_params()
     except EmptyResultSet:
         return 0, True
-    key = None
-    if exact_up_to > COUNT_CACHE_FROM:
-        text = f"{inner}|{params!r}|{data_version()}"
-        key = f"count:{hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()}"
-        if (cached := cache.get(key)) is not None:
-            return cached, True
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({inner} LIMIT %s) AS matched", (*params, exact_up_to + 1))
         (counted,) = cursor.fetchone()
         if counted <= exact_up_to:
-            if key and counted > COUNT_CACHE_FROM:
-                cache.set(key, counted, timeout=settings.API_STATS_CACHE_SECONDS or 60)
             return counted, True
         cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
         plan = cursor.fetchone()[0]
     plan = plan[0] if isinstance(plan, list) else plan
     return max(int(plan["Plan"]["Plan Rows"]), exact_up_to + 1), False
+
+
+def count_key(queryset: QuerySet) -> str | None:
+    """The cache key of the exact count of ``queryset`` for the current data version (None: it matches
+    nothing, there is nothing to count)."""
+    try:
+        inner, params = queryset.order_by().values("id").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    text = f"{inner}|{params!r}|{data_version()}"
+    return f"count:{hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()}"
 
 
 @dataclass

@@ -50,16 +50,23 @@ class ExportAnonRateThrottle(AnonRateThrottle):
     scope = "exports_anon"
 
 
-class ExportKeyRateThrottle(UserRateThrottle):
-    """Exports per API key (or signed-in user), at the higher ``exports_key`` rate; anonymous callers are
-    counted by ExportAnonRateThrottle instead."""
-
-    scope = "exports_key"
+class KeyRateThrottle(UserRateThrottle):
+    """Requests per API key (or signed-in user), at the ``user`` rate. Anonymous callers are counted by
+    the address throttle beside it (AnonRateThrottle, OGCAnonRateThrottle…) only: DRF's UserRateThrottle
+    counts them by address a second time, at a rate no lower, which cost every anonymous request two more
+    round trips to the cache (a profile of OGC items at 1M rows: 40% of a 10-feature page)."""
 
     def get_cache_key(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return None
         return super().get_cache_key(request, view)
+
+
+class ExportKeyRateThrottle(KeyRateThrottle):
+    """Exports per API key (or signed-in user), at the higher ``exports_key`` rate; anonymous callers are
+    counted by ExportAnonRateThrottle instead."""
+
+    scope = "exports_key"
 
 
 class ExportsBusy(Throttled):

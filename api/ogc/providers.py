@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import orjson
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import QuerySet
 from django.urls import reverse
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -17,11 +19,12 @@ from .. import cql2, docs
 from ..admin_units import LEVELS, PROPERTIES, features_json, unit_rows, within_parents
 from ..exceptions import bilingual
 from ..filters import EnterpriseFilterSet, parse_bbox, parse_keyed
-from ..geojson import enterprise_page
+from ..geojson import count_key, count_matched, enterprise_page
 from ..geojson import features_json as enterprise_features_json
 from ..pagination import Cursor
 from ..responses import GEOJSON, JSON, cursor_links, link, page_links
 from ..selectors import PUBLIC_COLUMNS, enterprise_columns, enterprise_list, enterprise_values
+from ..tasks import count_layer
 from .openapi import CRS84, SCHEMA_JSON, openapi_parameter, query_parameter, queryable_parameters
 from .parameters import (
     ITEMS_PARAMETERS,
@@ -108,6 +111,41 @@ ENTERPRISE_QUERYABLES = cql2.queryables_of(
 )
 ENTERPRISE_FILTERS = set(EnterpriseFilterSet.base_filters)
 CURSOR = query_parameter("cursor", {"type": "string"}, "Opaque; follow the next/prev links.")
+# A layer's count queued for the task worker is not queued again for this long (a worker that is down).
+COUNT_QUEUED_SECONDS = 600
+
+
+def enterprise_items(params) -> QuerySet:
+    """The enterprises OGC items ``params`` select: the REST list's filters, the queryables, datetime."""
+    filters = params.copy()
+    if filters.get("bbox"):
+        filters["bbox"] = ogc_bbox(filters["bbox"])
+    queryset = enterprise_list(params=filters).filter(
+        queryable_conditions(params, ENTERPRISE_QUERYABLES, skip=ENTERPRISE_FILTERS)
+    )
+    if params.get("datetime"):
+        queryset = queryset.filter(datetime_condition(params["datetime"], field_name="updated"))
+    return queryset
+
+
+def layer_count(params, queryset: QuerySet) -> int | None:
+    """The exact number a first page of OGC items reports: QGIS and GDAL take it as the layer's feature
+    count and trust it (without one, QGIS counts the first page's features). Counting a million rows costs
+    far more than the page, so: the count kept in the cache for this query and data version; else counted
+    here if it is at most API_EXACT_COUNT_LIMIT (a cheap capped count); else left out, as the standard
+    allows, and counted by the task worker (``api.tasks.count_layer``, once per query and version), so
+    that the next request for the layer has it."""
+    key = count_key(queryset)
+    if key is None:
+        return 0
+    if (cached := cache.get(key)) is not None:
+        return cached
+    counted, exact = count_matched(queryset, exact_up_to=settings.API_EXACT_COUNT_LIMIT)
+    if exact:
+        return counted
+    if cache.add(f"{key}:queued", True, timeout=COUNT_QUEUED_SECONDS):
+        count_layer.enqueue({name: params.getlist(name) for name in params if name != "cursor"})
+    return None
 
 
 class EnterpriseProvider(Provider):
@@ -135,31 +173,23 @@ class EnterpriseProvider(Provider):
     def items(self, request):
         params = request.query_params
         refuse_unknown(params, self.known)
-        filters = params.copy()
-        if filters.get("bbox"):
-            filters["bbox"] = ogc_bbox(filters["bbox"])
-        queryset = enterprise_list(params=filters).filter(
-            queryable_conditions(params, ENTERPRISE_QUERYABLES, skip=ENTERPRISE_FILTERS)
-        )
-        if params.get("datetime"):
-            queryset = queryset.filter(datetime_condition(params["datetime"], field_name="updated"))
+        queryset = enterprise_items(params)
         cursor = Cursor.decode(params["cursor"]) if params.get("cursor") else None
-        # QGIS and GDAL take numberMatched of a first page as the layer's feature count, and trust it: it
-        # is counted exactly there, however many. Later pages are not counted, which spares each of them a
-        # count(*) (most of a 1,000-feature page's time at a million rows).
         page = enterprise_page(
-            queryset,
-            user=request.user,
-            size=parse_limit(params),
-            cursor=cursor,
-            count=cursor is None,
-            exact_up_to=settings.OGC_EXACT_COUNT_LIMIT,
+            queryset, user=request.user, size=parse_limit(params), cursor=cursor, count=False
         )
+        # numberMatched on a first page only (later pages are not counted, which spares each a count):
+        if cursor is None and page.next_cursor is None:
+            matched = page.returned  # every match is on it
+        elif cursor is None:
+            matched = layer_count(params, queryset)
+        else:
+            matched = None
         return self.feature_collection(
             request,
             features=page.features,
             returned=page.returned,
-            matched=page.matched if page.matched_exact else None,
+            matched=matched,
             pages=cursor_links(request, page, path=self.items_path()),
         )
 

@@ -4,7 +4,6 @@ provider (``providers.PROVIDERS``) for its answer."""
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from geodb.replicas import ReplicaReads
@@ -12,7 +11,7 @@ from geodb.replicas import ReplicaReads
 from .. import cql2
 from ..negotiation import JSONWhateverAccepted
 from ..responses import GEOJSON, JSON, json_response, link
-from ..throttling import OGCAnonRateThrottle
+from ..throttling import KeyRateThrottle, OGCAnonRateThrottle
 from .openapi import OPENAPI, SCHEMA_JSON, openapi_document
 from .providers import PROVIDERS, ogc_url, provider_of
 
@@ -26,7 +25,7 @@ CONFORMANCE = [
 
 class OGCView(ReplicaReads, APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [OGCAnonRateThrottle, UserRateThrottle]
+    throttle_classes = [OGCAnonRateThrottle, KeyRateThrottle]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONWhateverAccepted
     schema = None  # described by /ogc/api, not by the REST API's schema

@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.KeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         # One visit of the map makes about six API requests and each change of filter four more.
@@ -304,10 +304,12 @@ API_MAX_PAGE_SIZE = 10_000
 # OGC items pages: GIS clients (QGIS, GDAL) take the default of the API definition, and a page of 1,000
 # makes a download of a national layer 10x fewer requests than the REST API's 100.
 OGC_PAGE_SIZE = int(os.environ.get("GEODB_OGC_PAGE_SIZE", 1_000))
-# The first page of OGC items counts numberMatched exactly up to this many: QGIS shows it as the layer's
-# feature count (without one it counts the first page's 1,000). The count is kept in the cache under the
-# query and the data version (api.geojson.count_matched), so it is paid once per change of data. Above
-# it, and on later pages, numberMatched is left out, as the standard allows.
+# The first page of OGC items carries numberMatched, exact: QGIS shows it as the layer's feature count
+# (without one it counts the first page's 1,000). Up to API_EXACT_COUNT_LIMIT it is counted in the
+# request; a larger layer's is counted by the task worker up to this many and kept in the cache for the
+# query and the data version, so that the request never waits for it: the layer's next first page has it
+# (api.ogc.providers.layer_count). Until then, above it, and on later pages, it is left out, as the
+# standard allows.
 OGC_EXACT_COUNT_LIMIT = int(os.environ.get("GEODB_OGC_EXACT_COUNT_LIMIT", 2_000_000))
 # The REST list counts numberMatched exactly up to this many (the count reads at most this many rows plus
 # one, so it never costs much more than a page); above, it is the planner's estimate and

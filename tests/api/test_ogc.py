@@ -18,7 +18,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from industries.models import Enterprise
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
-from tests.factories import located_enterprises
+from tests.factories import api_key_for, located_enterprises
 
 ITEMS = "/ogc/collections/enterprises/items"
 GEOJSON = "application/geo+json"
@@ -340,3 +340,19 @@ def test_ogc_requests_are_throttled_apart_from_the_rest_api(client, monkeypatch)
     cache.clear()
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1/minute", "ogc_anon": "3/minute"})
     assert [client.get("/ogc/conformance").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/ogc/collections/enterprises/items?limit=1", "/api/v1/enterprises/"])
+def test_an_anonymous_request_is_counted_once_by_address_and_a_keys_by_the_key(client, path):
+    """Counting an anonymous caller by address twice (DRF's UserRateThrottle beside the anonymous one, at a
+    rate no lower) cost two more cache round trips a request and limited nothing more."""
+    assert client.get(path).status_code == 200
+    counters = {key.split(":")[-1] for key in cache._cache}  # LocMemCache, this test process's own
+    assert {c for c in counters if c.startswith("throttle_")} == {
+        "throttle_ogc_anon_127.0.0.1" if path.startswith("/ogc") else "throttle_anon_127.0.0.1"
+    }
+    ministry = User.objects.create_user("ministry")
+    assert client.get(path, HTTP_AUTHORIZATION=f"Token {api_key_for(ministry)}").status_code == 200
+    counters = {key.split(":")[-1] for key in cache._cache}
+    assert f"throttle_user_{ministry.pk}" in counters

@@ -10,7 +10,9 @@ from django.contrib.auth.models import Permission, User
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
+from api.tasks import count_layer
 from api.tiles import tiles_invalidate
 from industries.models import Enterprise
 from tests.api.test_ogc import ITEMS, get, ids, link
@@ -90,37 +92,43 @@ def test_items_pages_by_the_ogc_page_size_unless_asked(client, places, settings)
     assert get(client, "/ogc/collections/divisions/items")["numberReturned"] == 2
 
 
-def test_the_first_page_counts_exactly_beyond_the_rest_apis_limit_and_later_pages_not(
-    client, places, settings
-):
+def test_a_layers_first_page_is_counted_at_once_up_to_the_cheap_limit_and_later_pages_not(client, places):
     """QGIS takes a first page's numberMatched as the layer's feature count, and without one counts at
     most 1,000 features itself."""
-    settings.API_EXACT_COUNT_LIMIT = 0  # the REST list would give the planner's estimate
-    first = get(client, ITEMS, limit=1)
+    with CaptureQueriesContext(connection) as queries:
+        first = get(client, ITEMS, limit=1)
     assert first["numberMatched"] == 3
+    assert [q for q in queries.captured_queries if ") AS matched" in q["sql"]]
     second = get(client, link(first, "next"))
     assert "numberMatched" not in second and second["numberReturned"] == 1
+    assert not DBTaskResult.objects.exists()
 
-    settings.OGC_EXACT_COUNT_LIMIT = 0
+
+def test_a_larger_layers_count_is_left_to_the_worker_and_served_to_the_next_first_page(
+    client, places, settings
+):
+    """A layer's count may read millions of rows: the request does not wait for it. The task worker
+    counts it once per query and data version, and the next first page of the layer has it."""
+    settings.API_EXACT_COUNT_LIMIT = 1  # three enterprises count as many
+    first = get(client, ITEMS, limit=1)
+    assert "numberMatched" not in first and first["numberReturned"] == 1
     assert "numberMatched" not in get(client, ITEMS, limit=1)
+    (queued,) = DBTaskResult.objects.filter(task_path="api.tasks.count_layer")  # queued once, not twice
+    assert count_layer.call(*queued.args_kwargs["args"]) == 3  # what the worker runs
 
+    with CaptureQueriesContext(connection) as queries:
+        counted = get(client, ITEMS, limit=1)
+    assert counted["numberMatched"] == 3
+    assert not [q for q in queries.captured_queries if ") AS matched" in q["sql"]]  # from the cache
+    assert "numberMatched" not in get(client, link(counted, "next"))
 
-def test_the_first_pages_count_is_paid_once_per_query_and_data_version(client, places, monkeypatch):
-    """A layer's exact count (QGIS's feature count) may read millions of rows: it is kept in the cache
-    under the query and the data version, and counted again only once the data has changed."""
-    monkeypatch.setattr("api.geojson.COUNT_CACHE_FROM", 1)  # the three enterprises here count as many
-
-    def counted(**params) -> tuple[int, int]:
-        with CaptureQueriesContext(connection) as queries:
-            matched = get(client, ITEMS, limit=1, **params)["numberMatched"]
-        return matched, len([q for q in queries.captured_queries if ") AS matched" in q["sql"]])
-
-    assert counted() == (3, 1)
-    assert counted() == (3, 0)
-    assert counted(district="Bogura")[1] == 1  # another query, its own count
     located_enterprises([BOGURA_TOWN])
-    tiles_invalidate()
-    assert counted() == (4, 1)
+    tiles_invalidate()  # new data: the old count is not served
+    assert "numberMatched" not in get(client, ITEMS, limit=1)
+    newer = DBTaskResult.objects.filter(task_path="api.tasks.count_layer").exclude(pk=queued.pk).get()
+    settings.OGC_EXACT_COUNT_LIMIT = 3  # the worker counts up to this many: four are more
+    assert count_layer.call(*newer.args_kwargs["args"]) is None
+    assert "numberMatched" not in get(client, ITEMS, limit=1)
 
 
 # --- queryables -------------------------------------------------------------------------------------------
