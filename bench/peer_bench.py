@@ -2,6 +2,7 @@
 enterprise table, and both against the floor: PostGIS building the same GeoJSON page itself (issue 14).
 
     .venv/bin/python bench/peer_bench.py              # from the repository root; --repeat 15 by default
+    .venv/bin/python bench/peer_bench.py --profile '/ogc/collections/enterprises/items?limit=10'
 
 It reads the database of bench/api_bench.py (``geodb_api_bench``; make it with ``api_bench.py --setup
 1000000``) and changes nothing in it but one view, ``peer_enterprises``: the public columns of live
@@ -29,8 +30,10 @@ is the same page uncounted, so ours minus that is what numberMatched costs.
 """
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import secrets
 import shutil
 import signal
@@ -76,7 +79,9 @@ import django
 
 django.setup()
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from api.columns import PERSONAL_COLUMNS, PUBLIC_COLUMNS
 from api.geojson import COORDINATE_DECIMALS
@@ -253,16 +258,20 @@ class Servers:
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
         )
 
-    def start(self, bbox: list[float]) -> None:
+    def start_redis(self) -> None:
         redis = shutil.which("redis-server")
         if not redis:
             raise SystemExit("redis-server is needed for our rate limits: apt-get install redis-server")
-        port = self.ports
         self._start(
             "redis",
             [redis, "--bind", "127.0.0.1", "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"],
             dict(os.environ),
         )
+        time.sleep(0.5)
+
+    def start(self, bbox: list[float]) -> None:
+        self.start_redis()
+        port = self.ports
         bin_dir = Path(sys.executable).parent
         ours = {**os.environ, "GEODB_WEB_BIND": f"127.0.0.1:{port['ours']}", "GEODB_WEB_WORKERS": "2"}
         self._start("ours", [str(bin_dir / "gunicorn"), "--config", "deploy/gunicorn.conf.py"], ours)
@@ -361,6 +370,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--ours-port", type=int, default=8711)
     parser.add_argument("--peer-port", type=int, default=8712)
+    parser.add_argument(
+        "--profile",
+        metavar="PATH",
+        help="instead: cProfile --repeat requests of ours for PATH in this process, and list their SQL",
+    )
     args = parser.parse_args()
     ports = {"ours": args.ours_port, "peer": args.peer_port}
 
@@ -383,10 +397,37 @@ def main():
 
     servers = Servers(ports)
     try:
-        servers.start(country)
-        run(args, db, bbox, total)
+        if args.profile:
+            servers.start_redis()
+            profile(args.profile, args.repeat)
+        else:
+            servers.start(country)
+            run(args, db, bbox, total)
     finally:
         servers.stop()
+
+
+def profile(path: str, repeat: int) -> None:
+    """Where one request of ours spends its time: the functions (cProfile, cumulative and own time) and
+    each SQL statement with its time and its plan (EXPLAIN ANALYZE, BUFFERS)."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    assert client.get(path).status_code == 200, path
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    statements = [dict(query) for query in captured.captured_queries]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(path)
+    profiler.disable()
+    for order in ("cumulative", "tottime"):
+        pstats.Stats(profiler).sort_stats(order).print_stats(25)
+    with connection.cursor() as cursor:
+        for query in statements:
+            print(f"--- {float(query['time']) * 1000:.1f} ms in the request: {query['sql']}")
+            if query["sql"].lstrip().upper().startswith("SELECT"):
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+                print("\n".join(row[0] for row in cursor.fetchall()))
 
 
 @dataclass
