@@ -106,9 +106,10 @@ def features_json(values: QuerySet, *, feature: str | None = None, order: str = 
 
 
 def count_matched(queryset: QuerySet, *, exact_up_to: int | None = None) -> tuple[int, bool]:
-    """(number, exact). Counted exactly up to ``exact_up_to`` (API_EXACT_COUNT_LIMIT by default): the count
-    reads at most that many rows plus one, so however many match, it never costs much more than reading
-    that many. Above, the planner's estimate (at least the limit plus one) and not exact."""
+    """(number, exact). Exact when the planner expects at most ``exact_up_to`` (API_EXACT_COUNT_LIMIT by
+    default) rows: then counted, reading at most that many rows plus one, so a planner that guessed too
+    low (stale statistics) cannot make the count long either. Otherwise the planner's estimate, at once
+    (a plan costs about a millisecond), and not exact."""
     if exact_up_to is None:
         exact_up_to = settings.API_EXACT_COUNT_LIMIT
     try:
@@ -116,14 +117,17 @@ def count_matched(queryset: QuerySet, *, exact_up_to: int | None = None) -> tupl
     except EmptyResultSet:
         return 0, True
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({inner} LIMIT %s) AS matched", (*params, exact_up_to + 1))
-        (counted,) = cursor.fetchone()
-        if counted <= exact_up_to:
-            return counted, True
         cursor.execute(f"EXPLAIN (FORMAT JSON) {inner}", params)
         plan = cursor.fetchone()[0]
-    plan = plan[0] if isinstance(plan, list) else plan
-    return max(int(plan["Plan"]["Plan Rows"]), exact_up_to + 1), False
+        plan = plan[0] if isinstance(plan, list) else plan
+        estimate = int(plan["Plan"]["Plan Rows"])
+        if estimate > exact_up_to:
+            return estimate, False
+        cursor.execute(f"SELECT count(*) FROM ({inner} LIMIT %s) AS matched", (*params, exact_up_to + 1))
+        (counted,) = cursor.fetchone()
+    if counted <= exact_up_to:
+        return counted, True
+    return max(estimate, counted), False
 
 
 def count_key(queryset: QuerySet) -> str | None:
