@@ -288,6 +288,23 @@ def stats_body(
     return orjson.dumps(stats_json(queryset, by=by, below=below)), "application/json"
 
 
+def stats_answer(params, *, below: int) -> tuple[bytes, str]:
+    """The answer to the query ``params`` for a caller whose groups below ``below`` are hidden: from the
+    cache of the current data version, else made and kept there (API_STATS_CACHE_SECONDS)."""
+    by = parse_by(params)
+    fmt = parse_format(params, by)
+    simplify = parse_simplify(params)
+    queryset = enterprise_list(params=params)  # a bad filter is a 400 here, before any caching
+    seconds = settings.API_STATS_CACHE_SECONDS
+    key = stats_cache_key(params, below=below) if seconds else None
+    cached = cache.get(key) if key else None
+    if cached is None:
+        cached = stats_body(queryset, by=by, fmt=fmt, below=below, simplify=simplify)
+        if key:
+            cache.set(key, cached, timeout=seconds)
+    return cached
+
+
 class EnterpriseStats(ReplicaReads, APIView):
     """Counts, workers and investment of the filtered enterprises, grouped, as JSON or a choropleth."""
 
@@ -302,18 +319,5 @@ class EnterpriseStats(ReplicaReads, APIView):
         responses={(200, docs.JSON): docs.STATS_TABLE, (200, GEOJSON): docs.FEATURE_COLLECTION},
     )
     def get(self, request):
-        params = request.query_params
-        by = parse_by(params)
-        fmt = parse_format(params, by)
-        simplify = parse_simplify(params)
-        queryset = enterprise_list(params=params)  # a bad filter is a 400 here, before any caching
-        below = suppress_below(request.user)
-        seconds = settings.API_STATS_CACHE_SECONDS
-        key = stats_cache_key(params, below=below) if seconds else None
-        cached = cache.get(key) if key else None
-        if cached is None:
-            cached = stats_body(queryset, by=by, fmt=fmt, below=below, simplify=simplify)
-            if key:
-                cache.set(key, cached, timeout=seconds)
-        body, content_type = cached
+        body, content_type = stats_answer(request.query_params, below=suppress_below(request.user))
         return HttpResponse(body, content_type=content_type)

@@ -22,10 +22,14 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
+from django.dispatch import Signal
 
 from .models import Enterprise
 
 VERSION_KEY = "tiles:version"
+# Sent by data_version_bump with the new ``version``: what is cached by data version may be made afresh
+# (api.tasks warms the national map's statistics).
+data_changed = Signal()
 # How long a version's WAL position is kept: far longer than any replica may lag.
 LSN_SECONDS = 24 * 3600
 
@@ -46,6 +50,7 @@ def data_version_bump() -> None:
         # Under a key of its own version: of two writers that bump at once, each keeps the position it read
         # after its own commit, so neither can make the other's version look replayed too early.
         cache.set(f"{VERSION_KEY}:lsn:{version}", position, timeout=LSN_SECONDS)
+    data_changed.send(sender=None, version=version)
 
 
 def data_version_lsn() -> int | None:

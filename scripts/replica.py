@@ -81,9 +81,12 @@ def allow_replication(url: str) -> None:
         subprocess.run(["bash", str(ROOT / "scripts/db.sh"), "replication"], check=True)
 
 
-def start(primary_url: str, directory: Path, port: int, *, timeout: float = 600) -> Replica:
+def start(
+    primary_url: str, directory: Path, port: int, *, timeout: float = 600, settings: dict | None = None
+) -> Replica:
     """Back up the primary of ``primary_url`` into ``directory`` (which must not exist or be empty) and
-    start it as a hot standby on ``port``; returns once it accepts connections."""
+    start it as a hot standby on ``port``, with PostgreSQL ``settings`` of its own besides; returns once it
+    accepts connections."""
     allow_replication(primary_url)
     url = urlsplit(libpq(primary_url))
     with psycopg.connect(libpq(primary_url), autocommit=True) as primary:
@@ -115,6 +118,7 @@ def start(primary_url: str, directory: Path, port: int, *, timeout: float = 600)
         "hot_standby_feedback": "on",
         "shared_buffers": "'128MB'",
         **at_least,
+        **(settings or {}),
     }
     # Debian keeps the primary's postgresql.conf and pg_hba.conf outside the data directory: the replica
     # gets its own, written whole (also where the backup did copy them).

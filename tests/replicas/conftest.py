@@ -20,7 +20,7 @@ REPLICA = "replica1"
 DEAD_REPLICA = "replica_dead"
 
 
-def wait_replayed(alias: str = REPLICA, timeout: float = 30) -> None:
+def wait_replayed(alias: str = REPLICA, timeout: float = 120) -> None:
     """Until the replica has replayed everything the primary has written so far."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
@@ -41,7 +41,8 @@ def streaming_replica(django_db_setup, django_db_blocker):
     pytest-django checks the tests' ``databases``)."""
     primary = connection.settings_dict
     directory = Path(tempfile.mkdtemp(prefix="geodb-replica-"))
-    replica = streaming.start(database_url(), directory, free_port())
+    # It replays the WAL of the whole cluster, other databases' too: no waiting on the disk for it.
+    replica = streaming.start(database_url(), directory, free_port(), settings={"fsync": "off"})
     # A mirror of the test database to the test framework: never flushed, set up or torn down by it.
     test = {**primary["TEST"], "MIRROR": "default"}
     connections.settings[REPLICA] = {**primary, "HOST": "127.0.0.1", "PORT": str(replica.port), "TEST": test}
