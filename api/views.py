@@ -1,11 +1,16 @@
 """Enterprises and admin units as GeoJSON. Views are thin: parse, call a selector, render."""
 
+import hashlib
+
 import orjson
+from django.conf import settings
+from django.core.cache import cache
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.views import APIView
 
 from geodb.replicas import ReplicaReads
+from industries.data_version import boundaries_version
 from industries.models import Enterprise
 
 from . import docs
@@ -102,7 +107,20 @@ class AdminUnitList(ReplicaReads, APIView):
         params = request.query_params
         rows = within_parents(unit_rows(self.level), level=self.level, params=params)
         simplify = parse_simplify(params)  # checked even when unused, as everywhere
-        if not parse_boolean(params.get("geometry") or "true", name="geometry"):
-            return json_response(list(rows))
-        features = features_json(rows, simplify=simplify)
-        return geojson_response({"type": "FeatureCollection", "features": orjson.Fragment(features)})
+        geometry = parse_boolean(params.get("geometry") or "true", name="geometry")
+        # The boundaries change only when the geography is loaded again: the answer (simplifying 64
+        # districts' shapes takes ~0.3 s, the map's slowest first request) is kept under their version.
+        key = f"units:{boundaries_version()}:{self.level}:{geometry}:{simplify}:{rows.query}"
+        key = f"units:{hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()}"
+        if (cached := cache.get(key)) is None:
+            if geometry:
+                features = features_json(rows, simplify=simplify)
+                cached = (
+                    orjson.dumps({"type": "FeatureCollection", "features": orjson.Fragment(features)}),
+                    True,
+                )
+            else:
+                cached = (orjson.dumps(list(rows)), False)
+            cache.set(key, cached, timeout=settings.API_STATS_CACHE_SECONDS or 60)
+        body, is_geojson = cached
+        return geojson_response(body) if is_geojson else json_response(body)

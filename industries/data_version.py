@@ -80,6 +80,26 @@ def data_version() -> str:
     return f"{counter}.{max_id}.{writes}"
 
 
+BOUNDARIES_KEY = "units:version"
+
+
+def boundaries_version() -> int:
+    """The version of the admin boundaries, which answers of the boundary endpoints are cached by: moved
+    on by every load of the geography (industries.services.admin_geography_load)."""
+    version = cache.get(BOUNDARIES_KEY)
+    if version is None:
+        cache.add(BOUNDARIES_KEY, time.time_ns(), timeout=None)
+        version = cache.get(BOUNDARIES_KEY)
+    return version
+
+
+def boundaries_version_bump() -> None:
+    try:
+        cache.incr(BOUNDARIES_KEY)
+    except ValueError:
+        cache.set(BOUNDARIES_KEY, time.time_ns(), timeout=None)
+
+
 def fingerprint_needed() -> bool:
     """Read the table's fingerprint too: when the setting says so, or when the cache is per process, where
     another process's bump is never seen."""

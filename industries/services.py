@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .data_version import data_version_bump
+from .data_version import boundaries_version_bump, data_version_bump
 from .locate import locate_enterprises
 from .models import District, Division, Enterprise, Upazila, UpazilaPiece
 from .resolver import get_resolver
@@ -137,6 +137,7 @@ def admin_geography_load(
             transaction.on_commit(data_version_bump)
 
     transaction.on_commit(get_resolver.cache_clear)
+    transaction.on_commit(boundaries_version_bump)
     return {
         "division": Division.objects.count(),
         "district": District.objects.count(),
