@@ -181,14 +181,16 @@ class Enterprise(models.Model):
     location = models.PointField(_("location"), srid=4326)
 
     # Derived from `location` by point-in-polygon (industries.services.enterprises_locate), never typed in.
+    # No index of their own: Meta.indexes begin with each ((division, size_class), (district, size_class),
+    # (upazila)), which serve the same lookups; a second copy only slowed every insert of an import.
     division = models.ForeignKey(
-        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises"
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises", db_index=False
     )
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises"
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises", db_index=False
     )
     upazila = models.ForeignKey(
-        Upazila, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises"
+        Upazila, on_delete=models.PROTECT, null=True, blank=True, related_name="enterprises", db_index=False
     )
     # As stated by the source (survey form, application). Kept to show where the two disagree.
     stated_district = models.ForeignKey(

@@ -90,3 +90,33 @@ def test_a_raw_insert_without_the_bangla_product_stores_it_empty():
             """
         )
         assert cursor.fetchone() == ("",)
+
+
+@pytest.mark.django_db
+def test_no_index_of_the_enterprise_table_is_covered_by_another():
+    """Every index costs every insert of an import: a B-tree whose columns (and operator classes) begin
+    another's serves nothing the other does not (the foreign keys' own indexes were such copies of
+    Meta.indexes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text,
+                   array_agg(a.attname || ' ' || o.opcname ORDER BY k.ord), i.indisunique
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_am am ON am.oid = c.relam AND am.amname = 'btree'
+            CROSS JOIN LATERAL unnest(i.indkey, i.indclass) WITH ORDINALITY AS k(attnum, opclass, ord)
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            JOIN pg_opclass o ON o.oid = k.opclass
+            WHERE i.indrelid = 'industries_enterprise'::regclass AND i.indexprs IS NULL
+            GROUP BY i.indexrelid, i.indisunique
+            """
+        )
+        indexes = cursor.fetchall()
+    covered = [
+        (name, other)
+        for name, columns, unique in indexes
+        for other, more, _ in indexes
+        if name != other and not unique and more[: len(columns)] == columns
+    ]
+    assert not covered
