@@ -55,6 +55,8 @@ PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 DATE_STYLE = 1  # the cellXfs entry of times (styles.xml)
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+SHEET_END = b"</sheetData></worksheet>"
 
 
 def _cell_templates(*, cut: bool) -> dict[str, str]:
@@ -149,10 +151,6 @@ def _sheet_start(rows: str, *, frozen: bool) -> str:
         f'{XML_DECLARATION}<worksheet xmlns="{MAIN}" xmlns:r="{RELS}">'
         f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews><sheetData>{rows}'
     )
-
-
-XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-SHEET_END = b"</sheetData></worksheet>"
 
 
 class XlsxWriter(FileWriter):

@@ -4,6 +4,9 @@ Excel should hold it, text that cannot break the XML, the columns of the other t
 
 import csv
 import io
+import re
+import shutil
+import subprocess
 import zipfile
 from datetime import UTC, datetime
 
@@ -177,3 +180,34 @@ def test_rows_are_deflated_in_order_on_one_thread(tmp_path, monkeypatch):
         row[0] for sheet in book.worksheets[:-1] for row in sheet.iter_rows(min_row=2, values_only=True)
     ]
     assert values == list(range(25))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_reads_every_sheet_as_written(client, monkeypatch, tmp_path):
+    """A second reader than openpyxl: LibreOffice converts each sheet to CSV, notes included."""
+    texts = {"name_en": '=HYPERLINK("x") & <b>', "product": "  spaced  ", "product_bn": "চাল\x07"}
+    located_enterprises([BOGURA_TOWN, NAOGAON_TOWN], **texts)
+    monkeypatch.setattr(xlsx, "XLSX_MAX_ROWS", 1)
+    (tmp_path / "export.xlsx").write_bytes(body(client.get(URL.format("xlsx"))))
+
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    profile = f"-env:UserInstallation=file://{tmp_path}/profile"  # not the user's own
+    command = ["soffice", "--headless", profile, "--convert-to", every_sheet, "--outdir", str(tmp_path)]
+    subprocess.run(
+        [*command, str(tmp_path / "export.xlsx")],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    sheets = {
+        name: list(csv.DictReader((tmp_path / f"export-{name}.csv").open(encoding="utf-8")))
+        for name in ("enterprises", "enterprises (2)")
+    }
+    rows = [row for sheet in sheets.values() for row in sheet]
+    assert len(rows) == 2 and all(len(sheet) == 1 for sheet in sheets.values())
+    assert {name: rows[0][name] for name in texts} == {**texts, "product_bn": "চাল"}
+    assert rows[0]["workers_male"] == "3" and rows[0]["is_synthetic"] in ("FALSE", "TRUE")
+    assert re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d:\d\d", rows[0]["updated"])
+    assert float(rows[1]["lon"]) == pytest.approx(NAOGAON_TOWN.x)
+    notes = (tmp_path / "export-notes.csv").read_text(encoding="utf-8")
+    assert "This export has 2 rows" in notes and "২টি সারি আছে" in notes
