@@ -4,10 +4,10 @@ PostgreSQL writes each row's cells as worksheet XML (``row_xml``): text escaped 
 (never a formula, a number or a link), numbers as numbers, times as Excel serials in Dhaka time. Python
 only numbers the rows and streams them, deflated, into the sheet of a zip around a minimal workbook, so
 memory stays flat in the rows and no shared-strings table grows. XlsxWriter in constant-memory mode, used
-before, wrote ~5,800 rows/s here; this ~4× that (bench/RESULTS.md, 2026-12-04).
+before, managed 0.3× the rows/s of `ogr2ogr -f XLSX`; this 1.2–2.0× (bench/RESULTS.md, 2026-12-04).
 
 A sheet holds Excel's 1,048,575 rows under its header; more continue on ``enterprises (2)``…, and then a
-last sheet, ``notes``, opened first, says so in English and Bangla (as do the X-Export-Rows and
+last sheet, ``notes``, the one Excel opens on, says so in English and Bangla (as do the X-Export-Rows and
 X-Export-Sheets headers). openpyxl reads survey workbooks (surveys/readers/) and these in the tests."""
 
 import re
@@ -191,7 +191,7 @@ class XlsxWriter(FileWriter):
                     ):
                         if self.sheet_names:
                             sheets.close(pending)
-                        sheets.open(self._sheet_name(), start)
+                        sheets.open(self._next_sheet(), start)
                         number, size, pending = 2, len(start) + len(SHEET_END), []
                         data = _row(number, cells)
                     pending.append(data)
@@ -201,7 +201,7 @@ class XlsxWriter(FileWriter):
                         sheets.write(pending)
                         pending = []
                 if not self.sheet_names:  # no rows: still a sheet with the header
-                    sheets.open(self._sheet_name(), start)
+                    sheets.open(self._next_sheet(), start)
                 sheets.close(pending)
             self.data_sheets = len(self.sheet_names)
             if self.data_sheets > 1:
@@ -212,7 +212,8 @@ class XlsxWriter(FileWriter):
                 self.sheet_names.append("notes")
             _write_workbook(archive, self.sheet_names, active=self.data_sheets > 1)
 
-    def _sheet_name(self) -> str:
+    def _next_sheet(self) -> str:
+        """Names the next data sheet; its entry in the zip."""
         count = len(self.sheet_names) + 1
         self.sheet_names.append(LAYER if count == 1 else f"{LAYER} ({count})")
         return f"xl/worksheets/sheet{count}.xml"
