@@ -1,6 +1,6 @@
 """Export speed and memory: `/api/v1/enterprises/export.csv`, `.gpkg` and `.xlsx` of all Rajshahi division
 enterprises against `psql \\copy` (CSV), `ogr2ogr -f GPKG` (GeoPackage) and `ogr2ogr -f XLSX` of the same
-query, in the same run.
+query, in the same run; every format also against `psql \\copy` to CSV, the floor of any export.
 
 Two sizes (the western half of the division by longitude, then all of it) show whether memory grows with
 the rows: the exports read a chunk at a time, so their Python peak should stay put while the rows double.
@@ -8,6 +8,11 @@ On the dev database (20,000 enterprises, ~3,000 in Rajshahi) one production chun
 ``--chunk-rows`` makes the chunks small enough that the sizes span several of them.
 
     DJANGO_SETTINGS_MODULE=geodb.settings.dev .venv/bin/python bench/export_bench.py --chunk-rows 500
+
+``--national`` adds every enterprise as a third size (1,000,000 on the bench database: minutes a format),
+``--formats xlsx`` measures one format. The export rate limits are lifted (a second run within the hour
+was answered 429): ``GEODB_EXPORT_ANON_RATE`` unless set. Peak RSS is the process's high-water mark
+during one export (reset before it through /proc/self/clear_refs), Python's peak that of tracemalloc.
 """
 
 import argparse
@@ -25,6 +30,8 @@ from statistics import median
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
+# Read when the settings load: the bench makes dozens of exports an hour from one address.
+os.environ.setdefault("GEODB_EXPORT_ANON_RATE", "100000/hour")
 
 import django
 
@@ -41,6 +48,8 @@ from api.selectors import PUBLIC_COLUMNS, enterprise_list, enterprise_values
 
 DIVISION = "Rajshahi"
 TABLES = ("csv", "xlsx")  # lon/lat columns; the GeoPackage has a geometry
+FORMATS = ("csv", "gpkg", "xlsx")
+
 
 
 def dsn() -> str:
@@ -49,8 +58,9 @@ def dsn() -> str:
     return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{port}/{db['NAME']}"
 
 
-def sizes() -> list[tuple[str, str]]:
-    """(label, query string): the western half of the division, then the whole division."""
+def sizes(*, national: bool) -> list[tuple[str, str]]:
+    """(label, query string): the western half of the division, the whole division, then (``national``)
+    every enterprise."""
     queryset = enterprise_list(params=QueryDict(f"division={DIVISION}"))
     with connection.cursor() as cursor:
         inner, params = queryset.order_by().values("location").query.sql_with_params()
@@ -62,7 +72,8 @@ def sizes() -> list[tuple[str, str]]:
         )
         middle, west, south, north = cursor.fetchone()
     half = f"{west - 0.01:.4f},{south - 0.01:.4f},{middle:.4f},{north + 0.01:.4f}"
-    return [("west half", f"division={DIVISION}&bbox={half}"), ("all", f"division={DIVISION}")]
+    found = [("west half", f"division={DIVISION}&bbox={half}"), ("all", f"division={DIVISION}")]
+    return [*found, ("national", "")] if national else found
 
 
 def baseline_sql(query: str, fmt: str) -> str:
@@ -76,9 +87,10 @@ def baseline_sql(query: str, fmt: str) -> str:
     return connection.ops.compose_sql(sql, params)
 
 
-def run_baseline(query: str, fmt: str, out: Path) -> float:
+def run_baseline(query: str, fmt: str, out: Path, *, tool: str | None = None) -> float:
+    """Seconds of the same query through ``tool``: psql's \\copy to CSV for csv, else ogr2ogr."""
     sql = baseline_sql(query, fmt)
-    if fmt == "csv":
+    if (tool or ("copy" if fmt == "csv" else "ogr2ogr")) == "copy":
         command = [
             "psql",
             "-X",
@@ -121,40 +133,67 @@ def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_peak(client: Client, query: str, fmt: str) -> float:
+    """MB of the process's peak resident set during one export: the high-water mark, reset before it."""
+    Path("/proc/self/clear_refs").write_text("5")
+    run_export(client, query, fmt)
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is kept")
     parser.add_argument("--chunk-rows", type=int, help="rows per cursor fetch and per GeoPackage append")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated, of csv,gpkg,xlsx")
+    parser.add_argument("--national", action="store_true", help="also every enterprise, once each")
     args = parser.parse_args()
     if args.chunk_rows:
         base.CHUNK_ROWS = gpkg.GPKG_CHUNK_ROWS = args.chunk_rows
     logging.getLogger("pyogrio").setLevel(logging.WARNING)  # one "Created N records" per append
 
     client = Client(HTTP_HOST="127.0.0.1")
-    counts = {label: enterprise_list(params=QueryDict(query)).count() for label, query in sizes()}
+    measured = sizes(national=args.national)
+    counts = {label: enterprise_list(params=QueryDict(query)).count() for label, query in measured}
     print(f"database {settings.DATABASES['default']['NAME']}, division={DIVISION}")
     print(f"chunks: {base.CHUNK_ROWS:,} rows per fetch, {gpkg.GPKG_CHUNK_ROWS:,} rows per GeoPackage append")
     print(
         f"{'format':7} {'size':10} {'rows':>9} {'export s':>9} {'rows/s':>9} {'baseline s':>10} "
-        f"{'ratio':>6} {'MB out':>7} {'py peak MB':>10} {'maxRSS MB':>9}"
+        f"{'ratio':>6} {'copy s':>7} {'ratio':>6} {'MB out':>7} {'py peak MB':>10} {'RSS peak MB':>11}"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        for fmt in ("csv", "gpkg", "xlsx"):
-            for label, query in sizes():
+        for fmt in args.formats.split(","):
+            for label, query in measured:
                 rows = counts[label]
-                timings = [run_export(client, query, fmt) for _ in range(args.repeat)]
+                repeat = 1 if label == "national" else args.repeat
+                timings = [run_export(client, query, fmt) for _ in range(repeat)]
                 seconds = median(t for t, _ in timings)
                 size = timings[0][1]
-                baseline = median(
-                    run_baseline(query, fmt, Path(tmp) / f"base.{fmt}") for _ in range(args.repeat)
-                )
-                peak = python_peak(client, query, fmt)
+                baseline = median(run_baseline(query, fmt, Path(tmp) / f"base.{fmt}") for _ in range(repeat))
+                copy = baseline
+                if fmt != "csv":
+                    copy = median(
+                        run_baseline(query, fmt, Path(tmp) / "copy.csv", tool="copy") for _ in range(repeat)
+                    )
+                rss = rss_peak(client, query, fmt)
+                peak = python_peak(client, query, fmt) if label != "national" else float("nan")
                 print(
                     f"{fmt:7} {label:10} {rows:9,} {seconds:9.3f} {rows / seconds:9,.0f} {baseline:10.3f} "
-                    f"{seconds / baseline:5.2f}x {size / 1e6:7.2f} {peak / 1e6:10.2f} {max_rss_mb():9.0f}",
+                    f"{seconds / baseline:5.2f}x {copy:7.3f} {seconds / copy:5.2f}x {size / 1e6:7.2f} "
+                    f"{peak / 1e6:10.2f} {rss:11.0f}",
                     flush=True,
                 )
-    print("ratio = export through Django / baseline (psql \\copy for CSV, ogr2ogr -f GPKG / -f XLSX)")
+                if fmt == "xlsx":
+                    print(
+                        f"        xlsx rows/s = {baseline / seconds:.2f}× ogr2ogr -f XLSX's, "
+                        f"{copy / seconds:.2f}× psql \\copy CSV's",
+                        flush=True,
+                    )
+    print(
+        "ratio = export through Django / baseline (psql \\copy for CSV, ogr2ogr -f GPKG / -f XLSX), then "
+        "/ psql \\copy to CSV of the same query; py peak: not measured nationally (tracemalloc is slow)"
+    )
+    print(f"process max RSS {max_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

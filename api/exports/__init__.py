@@ -55,7 +55,12 @@ class EnterpriseExport(ReplicaReads, APIView):
         description=(
             "All enterprises matching the filters as CSV (UTF-8 with BOM, lon/lat columns), XLSX, GeoJSON "
             "or GeoPackage (layer enterprises, EPSG:4326). Owner names, phones and NIDs only with the "
-            "view_personal permission. ফিল্টার করা সব প্রতিষ্ঠান ফাইল হিসেবে।"
+            "view_personal permission. An Excel sheet holds 1,048,576 rows (the header and 1,048,575 "
+            "enterprises): past that XLSX rows continue on sheets 'enterprises (2)'…, a last sheet 'notes' "
+            "says so, and the X-Export-Rows and X-Export-Sheets headers give the rows and data sheets. "
+            "ফিল্টার করা সব প্রতিষ্ঠান ফাইল হিসেবে। এক্সেলের একটি শিটে ১,০৪৮,৫৭৬টি সারি (শিরোনাম ও "
+            "১,০৪৮,৫৭৫টি প্রতিষ্ঠান) ধরে: এর বেশি হলে XLSX-এর বাকি সারি 'enterprises (2)'… শিটে চলে, আর "
+            "শেষের 'notes' শিটে তা লেখা থাকে।"
         ),
     )
     def get(self, request, fmt: str):

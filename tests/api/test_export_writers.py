@@ -173,12 +173,33 @@ def test_without_pgbouncer_an_export_reads_from_a_server_side_cursor(client, ent
 
 def test_an_xlsx_export_goes_on_to_another_sheet_past_the_row_limit(client, enterprises, monkeypatch):
     monkeypatch.setattr(xlsx, "XLSX_MAX_ROWS", 2)
-    workbook = openpyxl.load_workbook(io.BytesIO(body(client.get(URL.format("xlsx")))))
+    response = client.get(URL.format("xlsx"))
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
 
-    assert workbook.sheetnames == ["enterprises", "enterprises (2)"]
-    sizes = [sheet.max_row for sheet in workbook.worksheets]
+    assert workbook.sheetnames == ["enterprises", "enterprises (2)", "notes"]
+    *data, notes = workbook.worksheets
+    sizes = [sheet.max_row for sheet in data]
     assert sizes == [3, 2]  # each sheet its header, then up to the limit
-    assert all(sheet.freeze_panes == "A2" and sheet["A1"].value == "id" for sheet in workbook.worksheets)
+    assert all(sheet.freeze_panes == "A2" and sheet["A1"].value == "id" for sheet in data)
+    assert [data[0].cell(row, 2).value for row in (2, 3)] + [data[1]["B2"].value] == [
+        "Karatoya Handloom",
+        "Naogaon Pottery",
+        "Atrai Rice Mill",
+    ]
+    # The reader is told, in English and Bangla, on the sheet Excel opens on, and the client in headers.
+    assert workbook.active.title == "notes"
+    english, bangla, _ = (row[0] for row in notes.iter_rows(values_only=True))
+    assert "This export has 3 rows" in english and "at most 3 rows" in english
+    assert "on the sheets enterprises, enterprises (2)" in english
+    assert "৩টি সারি আছে" in bangla and "সর্বোচ্চ ২টি সারি" in bangla
+    assert (response["X-Export-Rows"], response["X-Export-Sheets"]) == ("3", "2")
+
+
+def test_an_xlsx_export_of_one_sheet_has_no_notes(client, enterprises):
+    response = client.get(URL.format("xlsx"))
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+    assert workbook.sheetnames == ["enterprises"] and workbook.active.title == "enterprises"
+    assert (response["X-Export-Rows"], response["X-Export-Sheets"]) == ("3", "1")
 
 
 def test_times_are_dhaka_time_in_tables_and_utc_with_its_offset_in_the_geopackage(
@@ -201,8 +222,8 @@ def test_times_are_dhaka_time_in_tables_and_utc_with_its_offset_in_the_geopackag
 
 
 def test_xlsx_keeps_survey_text_as_text(client):
-    """XlsxWriter would make "=…" a formula, "1e5" a number and an address a hyperlink (65,530 a sheet at
-    most); survey text must come back as it was typed, less the control characters XML cannot hold."""
+    """Spreadsheet writers make "=…" a formula, "1e5" a number and an address a hyperlink (XlsxWriter by
+    default); survey text must come back as it was typed, less the control characters XML cannot hold."""
     texts = {"name_en": '=HYPERLINK("x")', "address": "https://bscic.gov.bd/x", "product": "1e5\x07 bell"}
     (made,) = [EnterpriseFactory(location=BOGURA_TOWN, **texts)]
     locate_enterprises(ids=[made.pk])
