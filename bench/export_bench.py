@@ -51,7 +51,6 @@ TABLES = ("csv", "xlsx")  # lon/lat columns; the GeoPackage has a geometry
 FORMATS = ("csv", "gpkg", "xlsx")
 
 
-
 def dsn() -> str:
     db = settings.DATABASES["default"]
     host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432

@@ -161,7 +161,7 @@ class XlsxWriter(FileWriter):
         """As every writer's, but each row is read as its XML, one text column (``row_xml``), through the
         shared ``rows`` (its transaction and cursor)."""
         table = export_columns(columns, lonlat=True, by_distance=by_distance)
-        queryset = queryset.using(queryset.db)  # the request's database (a replica, geodb.replicas), as base's
+        queryset = queryset.using(queryset.db)  # the request's database, as base's (geodb.replicas)
         values = export_values(queryset, columns=columns, point=LONLAT, by_distance=by_distance)
         long = {name for name, path in columns.items() if may_outgrow_a_cell(path)}
         values = values.annotate(**{ROW_XML: row_xml(table, long=long)})
