@@ -17,7 +17,7 @@ demo: setup data
 	@scripts/serve.sh $(PORT)
 
 test: setup
-	@scripts/system.sh chromium fonts-lohit-beng-bengali python3-qgis qgis-providers poppler-utils zbar-tools nginx
+	@scripts/system.sh chromium fonts-lohit-beng-bengali python3-qgis qgis-providers poppler-utils zbar-tools nginx libreoffice-calc-nogui
 	DJANGO_SETTINGS_MODULE=geodb.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 # The production stack on loopback: nginx → gunicorn (geodb.settings.prod) and the task worker, with its
