@@ -26,6 +26,7 @@ PUBLIC_READS = [
     "/api/v1/stats/?by=district",
     "/api/v1/enterprises/export.csv?district=10",
     "/api/v1/enterprises/export.geojson?district=10",
+    "/api/v1/enterprises/export.xlsx?district=10",
 ]
 
 
