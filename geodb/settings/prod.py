@@ -64,7 +64,8 @@ if DB_POOL_MAX_SIZE:
         DATABASES[_alias]["OPTIONS"]["pool"] = {  # noqa: F405
             "min_size": min(int(os.environ.get("GEODB_DB_POOL_MIN_SIZE", 1)), DB_POOL_MAX_SIZE),
             "max_size": DB_POOL_MAX_SIZE,
-            "timeout": float(os.environ.get("GEODB_DB_POOL_TIMEOUT", 10)),
+            # A replica that does not answer is given up on in seconds (the primary answers instead).
+            "timeout": float(os.environ.get("GEODB_DB_POOL_TIMEOUT", 10)) if _alias == "default" else 2.0,
         }
 
 # e-Registration's SMS (sign-up codes, notifications). The file backend, the default for the demo and the
