@@ -33,6 +33,8 @@ from industries.matching import (
 )
 from industries.models import Enterprise
 
+from .timing import phase, profiling, record
+
 STAGE = "import_stage"
 
 # Columns the importer may set on an enterprise, and their staging types: every column of the model but the
@@ -90,143 +92,159 @@ def columns_to_write(fields_present: set[str]) -> list[str]:
 def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: int) -> StageResult:
     columns = list(FIELD_TYPES)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE {STAGE} (id bigint PRIMARY KEY, line integer, "
-            "location geometry(Point, 4326), "
-            + ", ".join(f"{c} {t}" for c, t in FIELD_TYPES.items())
-            + ", upazila_id bigint, district_id bigint, division_id bigint,"
-            " district_mismatch boolean DEFAULT false, target_id bigint, action text) ON COMMIT DROP"
-        )
-        frame = rows.assign(
-            id=rows.index,
-            # astype(str): a file whose every row was rejected leaves an empty float column here.
-            location="SRID=4326;POINT("
-            + rows.longitude.map("{:.7f}".format).astype(str)
-            + " "
-            + rows.latitude.map("{:.7f}".format).astype(str)
-            + ")",
-        )[["id", "line", "location", *columns]]
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, float_format="%.0f")
+        triggers_timed = profiling() and _time_triggers(cursor)
+        with phase("stage: CSV text"):
+            cursor.execute(
+                f"CREATE TEMP TABLE {STAGE} (id bigint PRIMARY KEY, line integer, "
+                "location geometry(Point, 4326), "
+                + ", ".join(f"{c} {t}" for c, t in FIELD_TYPES.items())
+                + ", upazila_id bigint, district_id bigint, division_id bigint,"
+                " district_mismatch boolean DEFAULT false, target_id bigint, action text) ON COMMIT DROP"
+            )
+            frame = rows.assign(
+                id=rows.index,
+                # astype(str): a file whose every row was rejected leaves an empty float column here.
+                location="SRID=4326;POINT("
+                + rows.longitude.map("{:.7f}".format).astype(str)
+                + " "
+                + rows.latitude.map("{:.7f}".format).astype(str)
+                + ")",
+            )[["id", "line", "location", *columns]]
+            buffer = io.StringIO()
+            frame.to_csv(buffer, index=False, header=False, float_format="%.0f")
         # An empty text cell is an empty string, not NULL, as in the model; only a missing registration
         # number is NULL (it is unique when present).
         not_null = [c for c, t in FIELD_TYPES.items() if t == "text" and c != "registration_no"]
-        with cursor.cursor.copy(
-            f"COPY {STAGE} (id, line, location, {', '.join(columns)}) FROM STDIN "
-            f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)}))"
-        ) as copy:
+        with (
+            phase("stage: COPY"),
+            cursor.cursor.copy(
+                f"COPY {STAGE} (id, line, location, {', '.join(columns)}) FROM STDIN "
+                f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)}))"
+            ) as copy,
+        ):
             copy.write(buffer.getvalue())
-        cursor.execute(f"CREATE INDEX ON {STAGE} USING gist (location); ANALYZE {STAGE}")
+        with phase("stage: index, analyse"):
+            cursor.execute(f"CREATE INDEX ON {STAGE} USING gist (location); ANALYZE {STAGE}")
 
         # 1. Where is each row? Rows in no upazila are rejected.
-        locate_enterprises(table=STAGE)
-        cursor.execute(f"DELETE FROM {STAGE} WHERE upazila_id IS NULL RETURNING id")
-        outside = [r[0] for r in cursor.fetchall()]
+        with phase("locate (point in upazila)"):
+            locate_enterprises(table=STAGE)
+            cursor.execute(f"DELETE FROM {STAGE} WHERE upazila_id IS NULL RETURNING id")
+            outside = [r[0] for r in cursor.fetchall()]
 
         # 2. Match to stored enterprises (industries.matching): registration number, then name within the
         #    distance.
-        same_place = same_place_params()
-        cursor.execute(
-            f"UPDATE {STAGE} s SET target_id = e.id FROM industries_enterprise e "
-            f"WHERE {same_number_sql(stored='e', candidate='s')}"
-        )
-        cursor.execute(
-            f"UPDATE {STAGE} s SET target_id = ({same_name_match_sql(candidate='s')})"
-            " WHERE s.target_id IS NULL",
-            same_place,
-        )
+        with phase("match stored enterprises"):
+            same_place = same_place_params()
+            cursor.execute(
+                f"UPDATE {STAGE} s SET target_id = e.id FROM industries_enterprise e "
+                f"WHERE {same_number_sql(stored='e', candidate='s')}"
+            )
+            cursor.execute(
+                f"UPDATE {STAGE} s SET target_id = ({same_name_match_sql(candidate='s')})"
+                " WHERE s.target_id IS NULL",
+                same_place,
+            )
 
-        # The locate and match UPDATEs rewrote every row: fresh statistics keep the plans below sane.
-        cursor.execute(f"ANALYZE {STAGE}")
+            # The locate and match UPDATEs rewrote every row: fresh statistics keep the plans below sane.
+            cursor.execute(f"ANALYZE {STAGE}")
 
         # 3. Duplicates inside the file: the same registration number, the same stored enterprise, or the
         #    same name within the distance of an earlier row. The earliest row stays.
         # Each part is a window over one column or one index-served distance join; an OR across the parts
         # would make the planner compare every pair of rows. "+ 0" keeps it off the primary key for the
         # order test: a bitmap of every earlier id, ANDed per row, is quadratic (2.5 min at 63,000 rows).
-        cursor.execute(
-            f"""
-            WITH later AS (
-                SELECT id FROM (
-                    SELECT id, row_number() OVER (PARTITION BY registration_no ORDER BY id) AS n
-                    FROM {STAGE} WHERE registration_no IS NOT NULL
-                ) AS same_number WHERE n > 1
-                UNION
-                SELECT id FROM (
-                    SELECT id, row_number() OVER (PARTITION BY target_id ORDER BY id) AS n
-                    FROM {STAGE} WHERE target_id IS NOT NULL
-                ) AS same_stored WHERE n > 1
-                UNION
-                SELECT b.id FROM {STAGE} a JOIN {STAGE} b
-                  ON {near_box_sql(stored="a", candidate="b")} AND a.id + 0 < b.id + 0
-                 AND {same_name_sql(stored="a", candidate="b")}
-                WHERE {within_metres_sql(stored="a", candidate="b")}
+        with phase("duplicates in the file"):
+            cursor.execute(
+                f"""
+                WITH later AS (
+                    SELECT id FROM (
+                        SELECT id, row_number() OVER (PARTITION BY registration_no ORDER BY id) AS n
+                        FROM {STAGE} WHERE registration_no IS NOT NULL
+                    ) AS same_number WHERE n > 1
+                    UNION
+                    SELECT id FROM (
+                        SELECT id, row_number() OVER (PARTITION BY target_id ORDER BY id) AS n
+                        FROM {STAGE} WHERE target_id IS NOT NULL
+                    ) AS same_stored WHERE n > 1
+                    UNION
+                    SELECT b.id FROM {STAGE} a JOIN {STAGE} b
+                      ON {near_box_sql(stored="a", candidate="b")} AND a.id + 0 < b.id + 0
+                     AND {same_name_sql(stored="a", candidate="b")}
+                    WHERE {within_metres_sql(stored="a", candidate="b")}
+                )
+                DELETE FROM {STAGE} WHERE id IN (SELECT id FROM later) RETURNING id
+                """,
+                same_place,
             )
-            DELETE FROM {STAGE} WHERE id IN (SELECT id FROM later) RETURNING id
-            """,
-            same_place,
-        )
-        duplicates = [r[0] for r in cursor.fetchall()]
+            duplicates = [r[0] for r in cursor.fetchall()]
 
         # 4. Unchanged, updated, created.
-        write = columns_to_write(fields_present)
-        stored = ", ".join(f"e.{c}" for c in write) + ", e.location, e.upazila_id"
-        staged = ", ".join(f"s.{c}" for c in write) + ", s.location, s.upazila_id"
-        cursor.execute(
-            f"UPDATE {STAGE} s SET action = CASE WHEN ({stored}) IS NOT DISTINCT FROM ({staged}) "
-            "THEN 'unchanged' ELSE 'updated' END FROM industries_enterprise e WHERE e.id = s.target_id"
-        )
-        cursor.execute(
-            f"UPDATE {STAGE} SET action = 'created', "
-            "target_id = nextval(pg_get_serial_sequence('industries_enterprise', 'id')) "
-            "WHERE target_id IS NULL"
-        )
+        with phase("unchanged / updated / new ids"):
+            write = columns_to_write(fields_present)
+            stored = ", ".join(f"e.{c}" for c in write) + ", e.location, e.upazila_id"
+            staged = ", ".join(f"s.{c}" for c in write) + ", s.location, s.upazila_id"
+            cursor.execute(
+                f"UPDATE {STAGE} s SET action = CASE WHEN ({stored}) IS NOT DISTINCT FROM ({staged}) "
+                "THEN 'unchanged' ELSE 'updated' END FROM industries_enterprise e WHERE e.id = s.target_id"
+            )
+            cursor.execute(
+                f"UPDATE {STAGE} SET action = 'created', "
+                "target_id = nextval(pg_get_serial_sequence('industries_enterprise', 'id')) "
+                "WHERE target_id IS NULL"
+            )
         derived = ["location", "upazila_id", "district_id", "division_id", "district_mismatch"]
-        cursor.execute(
-            "UPDATE industries_enterprise e SET "
-            + ", ".join(f"{c} = s.{c}" for c in [*write, *derived])
-            + ", updated = now() "
-            f"FROM {STAGE} s WHERE s.target_id = e.id AND s.action = 'updated'"
-        )
-        # A created row gets every column: those the file lacks take the model's defaults.
-        defaults = {
-            "name_en": "''",
-            "name_bn": "''",
-            "name_en_key": "''",
-            "name_bn_key": "''",
-            "owner_name": "''",
-            "owner_phone": "''",
-            "owner_nid": "''",
-            "address": "''",
-            "isic_section": "''",
-            "isic_division": "''",
-            "product": "''",
-            "product_bn": "''",
-            "size_class": "''",
-            "size_policy": "''",
-            "status": "'active'",
-            "kind": "'manufacturing'",
-            "is_family_based": "false",
-            "is_labour_intensive": "false",
-        }
-        values = [f"coalesce(s.{c}, {defaults[c]})" if c in defaults else f"s.{c}" for c in columns]
-        cursor.execute(
-            f"INSERT INTO industries_enterprise (id, {', '.join(columns)}, {', '.join(derived)}, "
-            "is_synthetic, created, updated) "
-            f"SELECT s.target_id, {', '.join(values)}, {', '.join('s.' + c for c in derived)}, "
-            "false, now(), now() "
-            f"FROM {STAGE} s WHERE s.action = 'created'"
-        )
-        cursor.execute(
-            "INSERT INTO surveys_enterprisechange (enterprise_id, batch_id, action, line) "
-            f"SELECT target_id, %s, action, line FROM {STAGE} WHERE action IN ('created', 'updated')",
-            [batch_id],
-        )
-        cursor.execute(f"SELECT action, count(*) FROM {STAGE} GROUP BY action")
-        counts = dict(cursor.fetchall())
-        cursor.execute(f"SELECT id FROM {STAGE} WHERE district_mismatch")
-        mismatched = [r[0] for r in cursor.fetchall()]
+        with phase("update changed enterprises"):
+            cursor.execute(
+                "UPDATE industries_enterprise e SET "
+                + ", ".join(f"{c} = s.{c}" for c in [*write, *derived])
+                + ", updated = now() "
+                f"FROM {STAGE} s WHERE s.target_id = e.id AND s.action = 'updated'"
+            )
+        with phase("insert created enterprises"):
+            # A created row gets every column: those the file lacks take the model's defaults.
+            defaults = {
+                "name_en": "''",
+                "name_bn": "''",
+                "name_en_key": "''",
+                "name_bn_key": "''",
+                "owner_name": "''",
+                "owner_phone": "''",
+                "owner_nid": "''",
+                "address": "''",
+                "isic_section": "''",
+                "isic_division": "''",
+                "product": "''",
+                "product_bn": "''",
+                "size_class": "''",
+                "size_policy": "''",
+                "status": "'active'",
+                "kind": "'manufacturing'",
+                "is_family_based": "false",
+                "is_labour_intensive": "false",
+            }
+            values = [f"coalesce(s.{c}, {defaults[c]})" if c in defaults else f"s.{c}" for c in columns]
+            cursor.execute(
+                f"INSERT INTO industries_enterprise (id, {', '.join(columns)}, {', '.join(derived)}, "
+                "is_synthetic, created, updated) "
+                f"SELECT s.target_id, {', '.join(values)}, {', '.join('s.' + c for c in derived)}, "
+                "false, now(), now() "
+                f"FROM {STAGE} s WHERE s.action = 'created'"
+            )
+        with phase("enterprise changes (import provenance)"):
+            cursor.execute(
+                "INSERT INTO surveys_enterprisechange (enterprise_id, batch_id, action, line) "
+                f"SELECT target_id, %s, action, line FROM {STAGE} WHERE action IN ('created', 'updated')",
+                [batch_id],
+            )
+        with phase("counts"):
+            cursor.execute(f"SELECT action, count(*) FROM {STAGE} GROUP BY action")
+            counts = dict(cursor.fetchall())
+            cursor.execute(f"SELECT id FROM {STAGE} WHERE district_mismatch")
+            mismatched = [r[0] for r in cursor.fetchall()]
         cursor.execute(f"DROP TABLE {STAGE}")
+        if triggers_timed:
+            _record_trigger_time(cursor)
     if counts.get("created") or counts.get("updated"):
         transaction.on_commit(data_version_bump)  # not at all if a dry run's rollback undoes the writes
     return StageResult(
@@ -237,3 +255,23 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         duplicates=duplicates,
         mismatched=mismatched,
     )
+
+
+def _time_triggers(cursor) -> bool:
+    """Have PostgreSQL count the time of PL/pgSQL functions (the history triggers) in this transaction.
+    A superuser's setting: False, and nothing counted, for any other role."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SELECT set_config('track_functions', 'pl', true)")
+    return True
+
+
+def _record_trigger_time(cursor) -> None:
+    """The history triggers' own time (pgtrigger's functions) so far in this transaction, as a phase. It is
+    part of the insert's and the update's time, not added to it."""
+    cursor.execute(
+        "SELECT coalesce(sum(total_time), 0) FROM pg_stat_xact_user_functions"
+        " WHERE funcname LIKE 'pgtrigger%%'"
+    )
+    record("  of which history triggers", float(cursor.fetchone()[0]) / 1000)
