@@ -42,6 +42,7 @@ from api.selectors import PUBLIC_COLUMNS, enterprise_list, enterprise_values
 DIVISION = "Rajshahi"
 TABLES = ("csv", "xlsx")  # lon/lat columns; the GeoPackage has a geometry
 
+
 def dsn() -> str:
     db = settings.DATABASES["default"]
     host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
