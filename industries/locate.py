@@ -11,7 +11,31 @@ stated a district it is flagged as a mismatch.
 
 from django.db import connection
 
-LOCATE_SQL = """
+
+def area_joins_sql(point: str) -> str:
+    """The joins that find the areas of the point ``point`` (an SQL expression): they give
+    ``hit.upazila_id``, ``u.district_id`` and ``d.division_id``, all NULL for a point in no upazila. The one
+    rule, for an UPDATE of stored rows (below) and for the importer's staging table as it is made."""
+    return f"""
+    LEFT JOIN LATERAL (
+        SELECT p.upazila_id
+        FROM industries_upazilapiece AS p
+        WHERE ST_Intersects(p.geom, {point})
+        ORDER BY p.upazila_id
+        LIMIT 1
+    ) AS hit ON true
+    LEFT JOIN industries_upazila AS u ON u.id = hit.upazila_id
+    LEFT JOIN industries_district AS d ON d.id = u.district_id
+    """
+
+
+def mismatch_sql(stated_district: str) -> str:
+    """Whether the stated district is not the one found (a stated district and no area found is one)."""
+    return f"{stated_district} IS NOT NULL AND {stated_district} IS DISTINCT FROM u.district_id"
+
+
+LOCATE_SQL = (
+    """
 UPDATE {table} AS e
 SET upazila_id = found.upazila_id,
     district_id = found.district_id,
@@ -21,15 +45,9 @@ SET upazila_id = found.upazila_id,
 FROM (
     SELECT t.id, u.id AS upazila_id, u.district_id, d.division_id
     FROM {table} AS t
-    LEFT JOIN LATERAL (
-        SELECT p.upazila_id
-        FROM industries_upazilapiece AS p
-        WHERE ST_Intersects(p.geom, t.location)
-        ORDER BY p.upazila_id
-        LIMIT 1
-    ) AS hit ON true
-    LEFT JOIN industries_upazila AS u ON u.id = hit.upazila_id
-    LEFT JOIN industries_district AS d ON d.id = u.district_id
+"""
+    + area_joins_sql("t.location")
+    + """
     WHERE {where}
 ) AS found
 WHERE e.id = found.id
@@ -38,6 +56,7 @@ WHERE e.id = found.id
                         e.stated_district_id IS NOT NULL
                         AND e.stated_district_id IS DISTINCT FROM found.district_id)
 """
+)
 
 
 def locate_enterprises(

@@ -1,0 +1,144 @@
+"""The importer's fast paths keep its rules: the duplicate search on a grid finds exactly the pairs the rule
+names, the ids and the changes follow the file, and a very large batch's rebuilt indexes and foreign keys
+are those it dropped."""
+
+import random
+import re
+
+import psycopg
+import pytest
+from django.db import connection
+
+from industries.bangla import name_key
+from industries.matching import near_box_sql, same_name_sql, same_place_params, within_metres_sql
+from industries.models import Enterprise, EnterpriseEvent
+from surveys.models import EnterpriseChange
+from surveys.staging import _cell_degrees
+from tests.surveys.test_import_batch_run import media, reasons, row, run, survey, write_csv  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _keys(name: str) -> tuple[str, str]:
+    """(English key, Bangla key) of a name in the generic name column, split by script as the importer."""
+    bangla = re.search("[\u0980-\u09ff]", name) is not None
+    return ("", name_key(name)) if bangla else (name_key(name), "")
+
+
+def _pairwise_duplicates(points: list[tuple[str, float, float]]) -> set[int]:
+    """The rule itself, with no grid: every row with an earlier one of the same name within the distance
+    (the same SQL fragments, over every pair), as 0-based positions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE pairwise (id int, name_en_key text, name_bn_key text, location geometry)"
+        )
+        for position, (name, lon, lat) in enumerate(points):
+            cursor.execute(
+                "INSERT INTO pairwise VALUES (%s, %s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
+                [position, *_keys(name), lon, lat],
+            )
+        cursor.execute(
+            f"""
+            SELECT DISTINCT b.id FROM pairwise a JOIN pairwise b ON a.id < b.id
+            WHERE {near_box_sql(stored="a", candidate="b")} AND {within_metres_sql(stored="a", candidate="b")}
+              AND {same_name_sql(stored="a", candidate="b")}
+            """,
+            same_place_params(),
+        )
+        found = {r[0] for r in cursor.fetchall()}
+        cursor.execute("DROP TABLE pairwise")
+    return found
+
+
+def test_near_same_name_duplicates_are_found_across_the_grid_cells(survey, tmp_path):  # noqa: F811
+    # Points on both sides of cell boundaries, from a metre to a hundred metres apart, few names: every kind
+    # of pair (same cell, neighbouring cells, two cells apart; within and beyond the distance).
+    cell = _cell_degrees(same_place_params())
+    lon0, lat0 = (round(89.3697 / cell) * cell, round(24.8465 / cell) * cell)
+    generator = random.Random(14)
+    names = ["Karatoya Works", "Padma Pottery", "করতোয়া তাঁত", "পদ্মা মৃৎশিল্প"]
+    points = []
+    for _ in range(120):
+        lon = lon0 + generator.choice([-1, 0, 1, 2]) * cell + generator.uniform(-0.0009, 0.0009)
+        lat = lat0 + generator.choice([-1, 0, 1]) * cell + generator.uniform(-0.0009, 0.0009)
+        points.append((generator.choice(names), lon, lat))
+    rows = [row(reg="", name=name, lat=f"{lat:.7f}", lon=f"{lon:.7f}") for name, lon, lat in points]
+    # As the importer stores them (7 decimals), so that the rule is applied to the same points.
+    stored = [(name, float(f"{lon:.7f}"), float(f"{lat:.7f}")) for name, lon, lat in points]
+    expected = _pairwise_duplicates(stored)
+    assert 10 < len(expected) < 110  # the sample has both kinds of rows
+
+    batch = run(survey, write_csv(tmp_path / "grid.csv", rows))
+
+    found = {line - 2 for line, code in reasons(batch).items() if "duplicate_in_file" in code}
+    assert found == expected
+    assert batch.created_count == len(points) - len(expected)
+
+
+def test_created_ids_follow_the_file_and_each_change_names_its_line(survey, tmp_path):  # noqa: F811
+    run(survey, write_csv(tmp_path / "a.csv", [row(reg="K-2", name="Works 2", lat="24.802", workers="99")]))
+    rows = [row(reg=f"K-{i}", name=f"Works {i}", lat=f"24.80{i}", workers=str(10 + i)) for i in range(5)]
+    batch = run(survey, write_csv(tmp_path / "b.csv", rows))
+
+    assert (batch.created_count, batch.updated_count) == (4, 1)
+    changes = EnterpriseChange.objects.filter(batch=batch).order_by("id")
+    assert [(c.line, c.action, c.enterprise.registration_no) for c in changes] == [
+        (2, "created", "K-0"),
+        (3, "created", "K-1"),
+        (4, "updated", "K-2"),
+        (5, "created", "K-3"),
+        (6, "created", "K-4"),
+    ]
+    created = [c.enterprise_id for c in changes if c.action == "created"]
+    assert created == sorted(created)
+
+
+def _schema() -> tuple[list, list]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'industries_enterprise' ORDER BY 1"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), condeferrable, condeferred, convalidated"
+            " FROM pg_constraint WHERE conrelid = 'industries_enterprise'::regclass ORDER BY 1"
+        )
+        return indexes, cursor.fetchall()
+
+
+def test_a_very_large_batch_rebuilds_the_indexes_and_keys_it_dropped(survey, tmp_path, settings):  # noqa: F811
+    settings.IMPORT_REBUILD_INDEXES_ROWS = 1
+    before = _schema()
+    rows = [row(reg=f"L-{i}", name=f"Large {i}", lat=f"24.80{i}") for i in range(5)]
+
+    batch = run(survey, write_csv(tmp_path / "large.csv", rows))
+
+    assert _schema() == before
+    assert batch.created_count == Enterprise.objects.count() == 5
+    assert EnterpriseChange.objects.filter(batch=batch, action="created").count() == 5
+    assert EnterpriseEvent.objects.filter(pgh_label="insert").count() == 5  # history as ever
+    with connection.cursor() as cursor:  # the indexes are built and used
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SELECT count(*) FROM industries_enterprise WHERE name_en ILIKE '%%arge 3%%'")
+        assert cursor.fetchone()[0] == 1
+
+
+def test_a_very_large_batch_goes_in_as_usual_while_readers_hold_the_table(survey, tmp_path, settings):  # noqa: F811
+    settings.IMPORT_REBUILD_INDEXES_ROWS = 1
+    settings.IMPORT_REBUILD_LOCK_TIMEOUT = "200ms"
+    db = connection.settings_dict
+    before = _schema()
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname=db["NAME"],
+    ) as reader:
+        reader.execute("SELECT count(*) FROM industries_enterprise")  # holds ACCESS SHARE until it ends
+        rows = [row(reg=f"R-{i}", name=f"Read {i}", lat=f"24.80{i}") for i in range(3)]
+        batch = run(survey, write_csv(tmp_path / "busy.csv", rows))
+        reader.rollback()
+
+    assert batch.status == "succeeded" and batch.created_count == 3
+    assert _schema() == before
