@@ -142,3 +142,25 @@ def test_a_very_large_batch_goes_in_as_usual_while_readers_hold_the_table(survey
 
     assert batch.status == "succeeded" and batch.created_count == 3
     assert _schema() == before
+
+
+def test_blank_rows_and_column_has_say_what_the_cell_by_cell_rules_say():
+    import numpy as np
+    import pandas as pd
+
+    from surveys.readers.base import blank_rows, column_has
+
+    generator = random.Random(7)
+    cells = ["", " ", "\t", "\u00a0", "\u2003", "\x1c", "\x00", " \x00", "a", " a ", "\n", "x\ny", "০"]
+    for _ in range(200):
+        frame = pd.DataFrame(
+            [[generator.choice(cells) for _ in range(3)] for _ in range(generator.randint(0, 12))],
+            columns=["a", "b", "c"],
+        ).astype(object)
+        expected = np.ones(len(frame), dtype=bool)
+        for name in frame.columns:
+            expected &= frame[name].map(lambda cell: cell.strip() == "").to_numpy(dtype=bool)
+        assert blank_rows(frame).tolist() == expected.tolist()
+        for name in frame.columns:
+            for char in ("\x00", "\n"):
+                assert column_has(frame[name], char) == any(char in cell for cell in frame[name])
