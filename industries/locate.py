@@ -29,6 +29,23 @@ def area_joins_sql(point: str) -> str:
     """
 
 
+def table_area_joins_sql(table: str, alias: str) -> str:
+    """The same rule as ``area_joins_sql`` (the lowest upazila id of the pieces a point touches), for every
+    row of ``table`` at once, joined to it as ``alias`` by its unique ``id``: driven from the pieces, so that
+    each piece's polygon is tested against all of its points in turn (PostGIS keeps it prepared) instead of
+    being looked up and read again for every point. Several times faster for a whole file of points; the
+    table wants a GiST index on its location."""
+    return f"""
+    LEFT JOIN (
+        SELECT t.id, min(p.upazila_id) AS upazila_id
+        FROM industries_upazilapiece AS p JOIN {table} AS t ON ST_Intersects(p.geom, t.location)
+        GROUP BY t.id
+    ) AS hit ON hit.id = {alias}.id
+    LEFT JOIN industries_upazila AS u ON u.id = hit.upazila_id
+    LEFT JOIN industries_district AS d ON d.id = u.district_id
+    """
+
+
 def mismatch_sql(stated_district: str) -> str:
     """Whether the stated district is not the one found (a stated district and no area found is one)."""
     return f"{stated_district} IS NOT NULL AND {stated_district} IS DISTINCT FROM u.district_id"

@@ -25,7 +25,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import CharField, TextField
 
 from industries.data_version import data_version_bump
-from industries.locate import area_joins_sql, mismatch_sql
+from industries.locate import mismatch_sql, table_area_joins_sql
 from industries.matching import (
     near_box_sql,
     same_name_match_sql,
@@ -116,6 +116,8 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
             ) as copy:
                 copy.write(text)
             del text
+            # For the areas' join (industries.locate.table_area_joins_sql).
+            cursor.execute(f"CREATE INDEX ON {RAW} USING gist (location); ANALYZE {RAW}")
 
         # 1 and 2, in the one statement that writes the staging table: where each row is (its upazila, by
         # industries.locate's rule), and which stored enterprise it is (industries.matching's: registration
@@ -133,7 +135,7 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
                        floor(ST_X(r.location) / %(cell)s)::bigint AS cell_x,
                        floor(ST_Y(r.location) / %(cell)s)::bigint AS cell_y
                 FROM {RAW} AS r
-                {area_joins_sql("r.location")}
+                {table_area_joins_sql(RAW, "r")}
                 LEFT JOIN industries_enterprise AS numbered
                        ON {same_number_sql(stored="numbered", candidate="r")}
                 """,

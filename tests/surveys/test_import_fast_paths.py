@@ -164,3 +164,27 @@ def test_blank_rows_and_column_has_say_what_the_cell_by_cell_rules_say():
         for name in frame.columns:
             for char in ("\x00", "\n"):
                 assert column_has(frame[name], char) == any(char in cell for cell in frame[name])
+
+
+def test_the_areas_of_an_import_are_those_locate_enterprises_gives(survey, tmp_path):  # noqa: F811
+    # Vertices of upazila pieces around Bogura (on their boundaries, to 7 decimals) and points between them.
+    from industries.locate import locate_enterprises
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_X(g), ST_Y(g) FROM"
+            " (SELECT (ST_DumpPoints(geom)).geom AS g FROM industries_upazilapiece"
+            " WHERE geom && ST_Expand(ST_SetSRID(ST_MakePoint(89.37, 24.85), 4326), 0.3)) AS v"
+            " ORDER BY 1, 2 LIMIT 400"
+        )
+        vertices = cursor.fetchall()[::10]
+    assert len(vertices) >= 30
+    rows = [
+        row(reg=f"V-{i}-{shift}", name=f"Vertex {i} {shift}", lon=f"{lon + shift:.7f}", lat=f"{lat:.7f}")
+        for i, (lon, lat) in enumerate(vertices)
+        for shift in (0.0, 0.00001)
+    ]
+    batch = run(survey, write_csv(tmp_path / "vertices.csv", rows))
+
+    assert batch.created_count == len(rows)
+    assert locate_enterprises() == 0  # the stored rule finds nothing to change
