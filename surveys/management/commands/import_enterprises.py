@@ -45,6 +45,7 @@ class Command(BaseCommand):
         if mapping and not mapping.is_file():
             raise CommandError(f"No such mapping file: {mapping}")
         survey_round, _ = SurveyRound.objects.get_or_create(name=survey)
+        storing = time.perf_counter()
         with open(path, "rb") as handle, open(mapping, "rb") if mapping else nullcontext() as mapping_handle:
             try:
                 batch = import_batch_create(
@@ -68,6 +69,7 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         with profiled() as phases:
+            phases["store the upload (checksum, copy)"] = started - storing
             batch = import_batch_run(batch=batch, progress=progress)
         phases["total (the batch's run)"] = time.perf_counter() - started
         for bar in bars.values():
