@@ -32,6 +32,9 @@ from bench.benchdb import migrated_with_boundaries
 
 BENCH_DB = "geodb_import_bench"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
+# Generating a million rows runs statements of minutes; this script is not manage.py, which gets none.
+os.environ.setdefault("GEODB_DB_STATEMENT_TIMEOUT", "0")
+os.environ.setdefault("GEODB_DB_IDLE_IN_TRANSACTION_TIMEOUT", "0")
 os.environ["DATABASE_URL"] = f"postgis://geodb:geodb@127.0.0.1:5432/{BENCH_DB}"
 
 import django

@@ -27,8 +27,10 @@ from django.db.models import CharField, TextField
 from industries.data_version import data_version_bump
 from industries.locate import mismatch_sql, table_area_joins_sql
 from industries.matching import (
+    grid_cell_sql,
     near_box_sql,
     same_name_match_sql,
+    same_name_matches_sql,
     same_number_sql,
     same_place_params,
     within_metres_sql,
@@ -41,6 +43,8 @@ STAGE = "import_stage"
 RAW = "import_raw"
 WRITTEN = "import_written"
 ENTERPRISE = "industries_enterprise"
+# A file of at least 1/MATCH_BY_JOIN_SHARE as many rows as are stored is matched by name in one join.
+MATCH_BY_JOIN_SHARE = 20
 
 # Columns the importer may set on an enterprise, and their staging types: every column of the model but the
 # record's own (id, timestamps, deleted, is_synthetic) and those staged apart or worked out here (the
@@ -124,23 +128,39 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         # number, then name within the distance). Rows in no upazila are matched to nothing; they are
         # rejected below. The cell of the grid the duplicate search below joins on is kept with the row.
         with phase("stage: locate, match stored enterprises"):
+            # Rule 2 by one join for a file about as large as the table, else by a probe a row.
+            cursor.execute(
+                "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [ENTERPRISE]
+            )
+            if len(rows) * MATCH_BY_JOIN_SHARE >= cursor.fetchone()[0]:
+                named, named_join = (
+                    "named.enterprise_id",
+                    (f"LEFT JOIN ({same_name_matches_sql(table=RAW)}) AS named ON named.id = r.id"),
+                )
+            else:
+                named, named_join = f"({same_name_match_sql(candidate='r')})", ""
+            cursor.execute(
+                "SELECT current_setting('enable_mergejoin'), set_config('enable_mergejoin', 'off', true)"
+            )
+            mergejoin = cursor.fetchone()[0]
             cursor.execute(
                 f"""
                 CREATE TEMP TABLE {STAGE} ON COMMIT DROP AS
                 SELECT r.*, hit.upazila_id, u.district_id, d.division_id,
                        {mismatch_sql("r.stated_district_id")} AS district_mismatch,
-                       CASE WHEN hit.upazila_id IS NOT NULL
-                            THEN coalesce(numbered.id, ({same_name_match_sql(candidate="r")})) END
+                       CASE WHEN hit.upazila_id IS NOT NULL THEN coalesce(numbered.id, {named}) END
                            AS target_id,
-                       floor(ST_X(r.location) / %(cell)s)::bigint AS cell_x,
-                       floor(ST_Y(r.location) / %(cell)s)::bigint AS cell_y
+                       {grid_cell_sql("r.location", "x")} AS cell_x,
+                       {grid_cell_sql("r.location", "y")} AS cell_y
                 FROM {RAW} AS r
                 {table_area_joins_sql(RAW, "r")}
                 LEFT JOIN industries_enterprise AS numbered
                        ON {same_number_sql(stored="numbered", candidate="r")}
+                {named_join}
                 """,
-                {**same_place, "cell": _cell_degrees(same_place)},
+                same_place,
             )
+            cursor.execute("SELECT set_config('enable_mergejoin', %s, true)", [mergejoin])
             cursor.execute(f"DROP TABLE {RAW}")
             cursor.execute(f"ALTER TABLE {STAGE} ADD PRIMARY KEY (id); ANALYZE {STAGE}")
 
@@ -153,8 +173,9 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         # Each part is a window over one column or a hash join; an OR across the parts would make the
         # planner compare every pair of rows. Names repeat (a thousand "Bismillah Store"s), so the same-name
         # join is on the name and the cell of a grid as well: two rows within the distance are in the same
-        # or neighbouring cells (_cell_degrees), so each row is joined to the rows of the same name in its
-        # own column of cells and the two beside it, and the distance is measured for those pairs only.
+        # or neighbouring cells (industries.matching.same_place_params), so each row is joined to the rows
+        # of the same name in its own column of cells and the two beside it, and the distance is measured
+        # for those pairs only.
         with phase("duplicates in the file"):
             near_same_name = " UNION ".join(
                 f"""
@@ -340,12 +361,6 @@ def stage_text(rows: pd.DataFrame, columns: list[str]) -> str:
     if not len(rows):
         return ""
     return "\n".join(map("\t".join, zip(*(f.tolist() for f in fields), strict=True))) + "\n"
-
-
-def _cell_degrees(same_place: dict) -> float:
-    """The side of the duplicate search's grid: a little over the index's distance, so that two points that
-    distance apart or less are never two cells apart, whatever the rounding of the division."""
-    return same_place["degrees"] * 1.01
 
 
 @contextmanager

@@ -13,7 +13,6 @@ from industries.bangla import name_key
 from industries.matching import near_box_sql, same_name_sql, same_place_params, within_metres_sql
 from industries.models import Enterprise, EnterpriseEvent
 from surveys.models import EnterpriseChange
-from surveys.staging import _cell_degrees
 from tests.surveys.test_import_batch_run import media, reasons, row, run, survey, write_csv  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +52,7 @@ def _pairwise_duplicates(points: list[tuple[str, float, float]]) -> set[int]:
 def test_near_same_name_duplicates_are_found_across_the_grid_cells(survey, tmp_path):  # noqa: F811
     # Points on both sides of cell boundaries, from a metre to a hundred metres apart, few names: every kind
     # of pair (same cell, neighbouring cells, two cells apart; within and beyond the distance).
-    cell = _cell_degrees(same_place_params())
+    cell = same_place_params()["cell"]
     lon0, lat0 = (round(89.3697 / cell) * cell, round(24.8465 / cell) * cell)
     generator = random.Random(14)
     names = ["Karatoya Works", "Padma Pottery", "করতোয়া তাঁত", "পদ্মা মৃৎশিল্প"]
@@ -188,3 +187,64 @@ def test_the_areas_of_an_import_are_those_locate_enterprises_gives(survey, tmp_p
 
     assert batch.created_count == len(rows)
     assert locate_enterprises() == 0  # the stored rule finds nothing to change
+
+
+def test_rule_2_by_one_join_matches_what_the_probe_a_row_matches():
+    # Stored enterprises of few names, close together around cell boundaries (several within the distance
+    # of one candidate: the nearest wins, then the lowest id), some with registration numbers.
+    from django.contrib.gis.geos import Point
+
+    from industries.matching import same_name_match_sql, same_name_matches_sql
+
+    params = same_place_params()
+    cell = params["cell"]
+    lon0, lat0 = (round(89.3697 / cell) * cell, round(24.8465 / cell) * cell)
+    generator = random.Random(2)
+    names = ["Karatoya Works", "Padma Pottery", "করতোয়া তাঁত"]
+
+    def place():
+        return (
+            lon0 + generator.choice([-1, 0, 1]) * cell + generator.uniform(-0.0008, 0.0008),
+            lat0 + generator.choice([-1, 0, 1]) * cell + generator.uniform(-0.0008, 0.0008),
+        )
+
+    def number():
+        return generator.choice([None, None, "S-1", "S-2", "S-3", "T-7"])
+
+    stored = []
+    for i in range(150):
+        name, (lon, lat) = generator.choice(names), place()
+        en, bn = _keys(name)
+        reg = ["S-1", "S-2", "S-3"][i] if i < 3 else f"T-{i}" if generator.random() < 0.3 else None
+        stored.append(
+            Enterprise(
+                name_en=name if en else "",
+                name_bn=name if bn else "",
+                name_en_key=en,
+                name_bn_key=bn,
+                location=Point(lon, lat, srid=4326),
+                kind="manufacturing",
+                registration_no=reg,
+            )
+        )
+    Enterprise.objects.bulk_create(stored)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE candidates (id bigint, registration_no text, name_en_key text,"
+            " name_bn_key text, location geometry(Point, 4326))"
+        )
+        for i in range(300):
+            name, (lon, lat) = generator.choice(names), place()
+            cursor.execute(
+                "INSERT INTO candidates VALUES (%s, %s, %s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
+                [i, number(), *_keys(name), lon, lat],
+            )
+        cursor.execute(
+            f"SELECT c.id, ({same_name_match_sql(candidate='c')}) FROM candidates c ORDER BY 1", params
+        )
+        probed = {i: e for i, e in cursor.fetchall() if e is not None}
+        cursor.execute(same_name_matches_sql(table="candidates"), params)
+        joined = dict(cursor.fetchall())
+        cursor.execute("DROP TABLE candidates")
+    assert 50 < len(probed) < 300
+    assert joined == probed
