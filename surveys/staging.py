@@ -105,10 +105,8 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         triggers_timed = profiling() and _time_triggers(cursor)
         # Hash joins and sorts over the whole file, not in 4 MB pieces spilled to disk.
         cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.IMPORT_WORK_MEM])
-        with phase("stage: COPY text"):
-            text = stage_text(rows, columns)
         # The file's rows as they are: COPY into a bare table, read once by the statement that makes the
-        # staging table.
+        # staging table. The text is made and sent a slice of rows at a time (memory).
         with phase("stage: COPY"):
             cursor.execute(
                 f"CREATE TEMP TABLE {RAW} (id bigint, line integer, location geometry(Point, 4326), "
@@ -118,8 +116,13 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
             with cursor.cursor.copy(
                 f"COPY {RAW} (id, line, location, {', '.join(columns)}) FROM STDIN"
             ) as copy:
-                copy.write(text)
-            del text
+                chunks = stage_text(rows, columns)
+                while True:
+                    with phase("  stage: COPY text"):
+                        text = next(chunks, None)
+                    if text is None:
+                        break
+                    copy.write(text)
             # For the areas' join (industries.locate.table_area_joins_sql).
             cursor.execute(f"CREATE INDEX ON {RAW} USING gist (location); ANALYZE {RAW}")
 
@@ -319,13 +322,19 @@ def _insert_created(cursor, columns: list[str], derived: list[str]) -> None:
 _COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def stage_text(rows: pd.DataFrame, columns: list[str]) -> str:
-    """The rows as COPY text (tab-separated, one line a row): id, line, location, then ``columns``.
+def stage_text(rows: pd.DataFrame, columns: list[str], *, chunk: int = 50_000) -> Iterator[str]:
+    """The rows as COPY text (tab-separated, one line a row): id, line, location, then ``columns``; in
+    pieces of ``chunk`` rows (a million rows' cells as Python strings at once would take gigabytes).
 
     An empty text cell is an empty string, not NULL, as in the model; only a missing registration number is
     NULL (it is unique when present). Numbers are whole (pandas keeps whole numbers with gaps as floats),
     booleans True/False, the location EWKT to 7 decimals. Built a column at a time: a text column is escaped
     only if it holds a character COPY escapes, and each row is one join."""
+    for start in range(0, len(rows), chunk):
+        yield _text_of(rows.iloc[start : start + chunk], columns)
+
+
+def _text_of(rows: pd.DataFrame, columns: list[str]) -> str:
     fields = [
         rows.index.to_numpy(dtype=np.int64).astype(str),
         rows["line"].to_numpy(dtype=np.int64).astype(str),
@@ -358,8 +367,6 @@ def stage_text(rows: pd.DataFrame, columns: list[str]) -> str:
             cells = np.rint(np.where(missing, 0, numbers)).astype(np.int64).astype(str).astype(object)
             cells[missing] = "\\N"
         fields.append(cells)
-    if not len(rows):
-        return ""
     return "\n".join(map("\t".join, zip(*(f.tolist() for f in fields), strict=True))) + "\n"
 
 

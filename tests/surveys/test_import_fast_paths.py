@@ -248,3 +248,32 @@ def test_rule_2_by_one_join_matches_what_the_probe_a_row_matches():
         cursor.execute("DROP TABLE candidates")
     assert 50 < len(probed) < 300
     assert joined == probed
+
+
+def test_the_copy_text_is_the_same_in_pieces():
+    import pandas as pd
+
+    from surveys.staging import FIELD_TYPES, stage_text
+
+    frame = pd.DataFrame(
+        {
+            "line": range(2, 12),
+            "latitude": [24.8 + i / 1000 for i in range(10)],
+            "longitude": [89.3] * 10,
+            **{
+                c: [None if i % 3 else f"a\\b\t{i}" for i in range(10)]
+                for c, t in FIELD_TYPES.items()
+                if t == "text"
+            },
+            **{
+                c: [float(i) if i % 2 else float("nan") for i in range(10)]
+                for c, t in FIELD_TYPES.items()
+                if t not in ("text", "boolean")
+            },
+            **{c: [bool(i % 2) for i in range(10)] for c, t in FIELD_TYPES.items() if t == "boolean"},
+        }
+    )
+    whole = "".join(stage_text(frame, list(FIELD_TYPES), chunk=1000))
+    assert whole.count("\n") == 10 and "a\\\\b\\t0" in whole and "\\N" in whole
+    assert "".join(stage_text(frame, list(FIELD_TYPES), chunk=3)) == whole
+    assert list(stage_text(frame.iloc[:0], list(FIELD_TYPES))) == []
