@@ -15,7 +15,8 @@ from django.db import connection
 def area_joins_sql(point: str) -> str:
     """The joins that find the areas of the point ``point`` (an SQL expression): they give
     ``hit.upazila_id``, ``u.district_id`` and ``d.division_id``, all NULL for a point in no upazila. The one
-    rule, for an UPDATE of stored rows (below) and for the importer's staging table as it is made."""
+    rule, for an UPDATE of stored rows (below); ``table_area_joins_sql`` is its form for a whole table of
+    points (the importer's)."""
     return f"""
     LEFT JOIN LATERAL (
         SELECT p.upazila_id
@@ -82,7 +83,7 @@ def locate_enterprises(
     """Assign areas to enterprises with these ids, or ids from ``min_id`` on, or all. Returns rows changed.
 
     Rows whose areas are already right are not rewritten, so re-running costs reads, not writes.
-    ``table`` may name another table with the same location and area columns (the importer's staging table).
+    ``table`` may name another table with the same location and area columns.
     """
     if ids is not None:
         sql, params = LOCATE_SQL.format(table=table, where="t.id = ANY(%s)"), [list(ids)]
