@@ -6,12 +6,19 @@ For each size it:
 2. times `import_enterprises` into an empty database (migrated, boundaries loaded), then the re-import;
 3. times `ogr2ogr -f PostgreSQL` (PG_USE_COPY) of the same file into a bare table: no validation at all;
 4. times `psql \\copy` of the same file into a bare text table.
-It prints both ratios and the importer's peak memory (max RSS of the child process).
+It prints both ratios and the importer's peak memory (max RSS of the child process); with ``--profile``,
+also the importer's time by phase (``import_enterprises --profile``) for both imports. ``--files DIR`` keeps
+the generated files there and reuses them on the next run (a million rows take minutes to generate).
+
+The file is generated in the bench database itself (synthetic rows, read back, rolled back), not in the
+dev database.
 
     .venv/bin/python bench/import_bench.py --sizes 63000 1000000
+    .venv/bin/python bench/import_bench.py --sizes 63000 200000 --profile --files /tmp/import-bench
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -23,7 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.benchdb import migrated_with_boundaries
 
+BENCH_DB = "geodb_import_bench"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
+# Generating a million rows runs statements of minutes; this script is not manage.py, which gets none.
+os.environ.setdefault("GEODB_DB_STATEMENT_TIMEOUT", "0")
+os.environ.setdefault("GEODB_DB_IDLE_IN_TRANSACTION_TIMEOUT", "0")
+os.environ["DATABASE_URL"] = f"postgis://geodb:geodb@127.0.0.1:5432/{BENCH_DB}"
 
 import django
 
@@ -36,7 +48,6 @@ from django.db import connection, transaction
 from industries.bangla import to_bangla_digits
 from industries.synthetic import synthetic_enterprises_create
 
-BENCH_DB = "geodb_import_bench"
 HEADERS = {
     "name_bn": "প্রতিষ্ঠানের নাম",
     "name_en": "Name of Enterprise",
@@ -119,10 +130,14 @@ def fresh_database() -> dict:
     return {**os.environ, "DATABASE_URL": url}
 
 
-def bench(count: int, tmp: Path) -> None:
-    path = tmp / f"pilot-{count}.csv"
-    make_file(count, path)
+def bench(count: int, tmp: Path, files: Path, profile: bool) -> None:
+    path = files / f"pilot-{count}.csv"
+    connection.close()  # the bench database is made afresh
     env = fresh_database()
+    if not path.exists():
+        make_file(count, path.with_suffix(".partial"))
+        path.with_suffix(".partial").rename(path)
+    connection.close()
     env["GEODB_MEDIA_ROOT"] = str(tmp / "media")
     rss_file = tmp / "rss.txt"
     # GNU time reports the importer's own peak (max RSS, KB), not that of the other children of this script.
@@ -139,9 +154,10 @@ def bench(count: int, tmp: Path) -> None:
         "--survey",
         f"bench {count}",
     ]
-    first = timed(command, env)
+    profiles = [tmp / "profile-first.json", tmp / "profile-again.json"]
+    first = timed(command + (["--profile", str(profiles[0])] if profile else []), env)
     peak_mb = int(rss_file.read_text().split()[-1]) / 1024
-    again = timed(command, env)
+    again = timed(command + (["--profile", str(profiles[1])] if profile else []), env)
 
     ogr = timed(
         [
@@ -175,16 +191,33 @@ def bench(count: int, tmp: Path) -> None:
     print(f"  psql \\copy:                         {floor:.1f} s")
     print(f"  ratio import / ogr2ogr: {first / ogr:.2f}x   re-import / ogr2ogr: {again / ogr:.2f}x")
     print(f"  ratio import / \\copy:   {first / floor:.2f}x", flush=True)
+    if profile:
+        print_profile(*(json.loads(p.read_text()) for p in profiles))
+
+
+def print_profile(first: dict, again: dict) -> None:
+    """The importer's seconds by phase, both imports side by side (indented: part of the phase above)."""
+    names = list(dict.fromkeys([*first, *again]))
+    width = max(map(len, names))
+    print(f"  {'phase':<{width}}  {'import':>8}  {'re-import':>9}")
+    for name in names:
+        print(f"  {name:<{width}}  {first.get(name, 0):8.2f}  {again.get(name, 0):9.2f}")
+    print(flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[63_000, 1_000_000])
+    parser.add_argument("--profile", action="store_true", help="print the importer's time by phase")
+    parser.add_argument("--files", type=Path, help="keep the generated files here, and reuse them")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        files = args.files or Path(tmp)
+        files.mkdir(parents=True, exist_ok=True)
         for count in args.sizes:
-            bench(count, Path(tmp))
-    psql("-c", f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            bench(count, Path(tmp), files, args.profile)
+    connection.close()
+    psql("-c", f"DROP DATABASE IF EXISTS {BENCH_DB}", db="postgres")
 
 
 if __name__ == "__main__":

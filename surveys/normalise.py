@@ -21,6 +21,8 @@ import pandas as pd
 from industries.bangla import BANGLA_DIGITS
 from industries.identifiers import _NID, _NID_CLEAN, normalise_phone_series
 
+from .timing import phase
+
 # Bangladesh's latitudes (≈20.6–26.7) and longitudes (≈88.0–92.7) cannot overlap, so a latitude inside
 # the longitude box together with a longitude inside the latitude box is a swapped pair.
 BANGLADESH_LAT_BOX = (19.0, 28.0)
@@ -56,9 +58,10 @@ def _as_text(s: pd.Series) -> pd.Series:
 
 def _on_distinct(parse: Callable[..., tuple[pd.Series, ...]], s: pd.Series, *args) -> tuple[pd.Series, ...]:
     """Run ``parse`` once per distinct value of ``s`` and spread its Series back over ``s``'s rows."""
-    codes, uniques = pd.factorize(_as_text(s))
-    results = parse(pd.Series(uniques, dtype=str), *args)
-    return tuple(pd.Series(r.array.take(codes), index=s.index, name=s.name) for r in results)
+    with phase("  validate: parse values"):
+        codes, uniques = pd.factorize(_as_text(s))
+        results = parse(pd.Series(uniques, dtype=str), *args)
+        return tuple(pd.Series(r.array.take(codes), index=s.index, name=s.name) for r in results)
 
 
 def _clean(s: pd.Series, table=_BASE) -> pd.Series:

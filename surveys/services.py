@@ -8,6 +8,7 @@ picks up the unfinished batch and completes it.
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ from .reasons import REASONS, REJECT
 from .report import issues_by_row, write_report
 from .staging import stage_and_upsert
 from .storage import random_name
+from .timing import phase, record
 from .validate import validate
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -192,9 +194,12 @@ def import_batch_run(
 def _run(batch: ImportBatch, progress: Progress) -> None:
     path = Path(batch.file.path)
     progress("reading", 0, 1)
-    table = read_table(
-        path, max_bytes=settings.IMPORT_MAX_FILE_BYTES, max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES
-    )
+    with phase("read and parse the file"):
+        table = read_table(
+            path,
+            max_bytes=settings.IMPORT_MAX_FILE_BYTES,
+            max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES,
+        )
     raw = table.frame.reset_index(drop=True)
     lines = np.asarray(table.line_numbers)
     overrides = load_mapping_file(Path(batch.mapping_file.path)) if batch.mapping_file else {}
@@ -217,7 +222,8 @@ def _run(batch: ImportBatch, progress: Progress) -> None:
         raise MissingColumns(" and ".join(missing), headers=", ".join(map(str, raw.columns)))
 
     progress("validating", 0, len(raw))
-    validated = validate(raw, mapping)
+    with phase("validate"):
+        validated = validate(raw, mapping)
     rows = validated.rows.assign(line=lines[validated.rows.index])
     _set(batch, rows_done=len(raw), step="writing")
     progress("validating", len(raw), len(raw))
@@ -230,9 +236,12 @@ def _run(batch: ImportBatch, progress: Progress) -> None:
             lock_enterprise_writes()
             outcome = stage_and_upsert(rows, fields_present=present, batch_id=batch.pk)
             # The report is written before the commit: if it cannot be (a full disk), nothing is changed.
-            fields = _outcome_fields(batch, raw, lines, validated, outcome, written)
+            with phase("report"):
+                fields = _outcome_fields(batch, raw, lines, validated, outcome, written)
             if batch.dry_run:
                 raise _DryRunRollback
+            committing = time.perf_counter()
+        record("commit", time.perf_counter() - committing)
     except _DryRunRollback:
         pass
     except BaseException:

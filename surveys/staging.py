@@ -14,26 +14,37 @@ rejected as duplicates. A matched enterprise whose imported fields are all equal
 written at all, which is what makes re-importing a file a no-op.
 """
 
-import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.db.models import CharField, TextField
 
 from industries.data_version import data_version_bump
-from industries.locate import locate_enterprises
+from industries.locate import mismatch_sql, table_area_joins_sql
 from industries.matching import (
+    grid_cell_sql,
     near_box_sql,
     same_name_match_sql,
-    same_name_sql,
+    same_name_matches_sql,
     same_number_sql,
     same_place_params,
     within_metres_sql,
 )
 from industries.models import Enterprise
 
+from .timing import phase, profiling, record
+
 STAGE = "import_stage"
+RAW = "import_raw"
+WRITTEN = "import_written"
+ENTERPRISE = "industries_enterprise"
+# A file of at least 1/MATCH_BY_JOIN_SHARE as many rows as are stored is matched by name in one join.
+MATCH_BY_JOIN_SHARE = 20
 
 # Columns the importer may set on an enterprise, and their staging types: every column of the model but the
 # record's own (id, timestamps, deleted, is_synthetic) and those staged apart or worked out here (the
@@ -89,151 +100,345 @@ def columns_to_write(fields_present: set[str]) -> list[str]:
 
 def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: int) -> StageResult:
     columns = list(FIELD_TYPES)
+    same_place = same_place_params()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE {STAGE} (id bigint PRIMARY KEY, line integer, "
-            "location geometry(Point, 4326), "
-            + ", ".join(f"{c} {t}" for c, t in FIELD_TYPES.items())
-            + ", upazila_id bigint, district_id bigint, division_id bigint,"
-            " district_mismatch boolean DEFAULT false, target_id bigint, action text) ON COMMIT DROP"
-        )
-        frame = rows.assign(
-            id=rows.index,
-            # astype(str): a file whose every row was rejected leaves an empty float column here.
-            location="SRID=4326;POINT("
-            + rows.longitude.map("{:.7f}".format).astype(str)
-            + " "
-            + rows.latitude.map("{:.7f}".format).astype(str)
-            + ")",
-        )[["id", "line", "location", *columns]]
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, float_format="%.0f")
-        # An empty text cell is an empty string, not NULL, as in the model; only a missing registration
-        # number is NULL (it is unique when present).
-        not_null = [c for c, t in FIELD_TYPES.items() if t == "text" and c != "registration_no"]
-        with cursor.cursor.copy(
-            f"COPY {STAGE} (id, line, location, {', '.join(columns)}) FROM STDIN "
-            f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)}))"
-        ) as copy:
-            copy.write(buffer.getvalue())
-        cursor.execute(f"CREATE INDEX ON {STAGE} USING gist (location); ANALYZE {STAGE}")
+        triggers_timed = profiling() and _time_triggers(cursor)
+        # Hash joins and sorts over the whole file, not in 4 MB pieces spilled to disk.
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.IMPORT_WORK_MEM])
+        # The file's rows as they are: COPY into a bare table, read once by the statement that makes the
+        # staging table. The text is made and sent a slice of rows at a time (memory).
+        with phase("stage: COPY"):
+            cursor.execute(
+                f"CREATE TEMP TABLE {RAW} (id bigint, line integer, location geometry(Point, 4326), "
+                + ", ".join(f"{c} {t}" for c, t in FIELD_TYPES.items())
+                + ") ON COMMIT DROP"
+            )
+            with cursor.cursor.copy(
+                f"COPY {RAW} (id, line, location, {', '.join(columns)}) FROM STDIN"
+            ) as copy:
+                chunks = stage_text(rows, columns)
+                while True:
+                    with phase("  stage: COPY text"):
+                        text = next(chunks, None)
+                    if text is None:
+                        break
+                    copy.write(text)
+            # For the areas' join (industries.locate.table_area_joins_sql).
+            cursor.execute(f"CREATE INDEX ON {RAW} USING gist (location); ANALYZE {RAW}")
 
-        # 1. Where is each row? Rows in no upazila are rejected.
-        locate_enterprises(table=STAGE)
-        cursor.execute(f"DELETE FROM {STAGE} WHERE upazila_id IS NULL RETURNING id")
-        outside = [r[0] for r in cursor.fetchall()]
+        # 1 and 2, in the one statement that writes the staging table: where each row is (its upazila, by
+        # industries.locate's rule), and which stored enterprise it is (industries.matching's: registration
+        # number, then name within the distance). Rows in no upazila are matched to nothing; they are
+        # rejected below. The cell of the grid the duplicate search below joins on is kept with the row.
+        with phase("stage: locate, match stored enterprises"):
+            # Rule 2 by one join for a file about as large as the table, else by a probe a row.
+            cursor.execute(
+                "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [ENTERPRISE]
+            )
+            if len(rows) * MATCH_BY_JOIN_SHARE >= cursor.fetchone()[0]:
+                named, named_join = (
+                    "named.enterprise_id",
+                    (f"LEFT JOIN ({same_name_matches_sql(table=RAW)}) AS named ON named.id = r.id"),
+                )
+            else:
+                named, named_join = f"({same_name_match_sql(candidate='r')})", ""
+            cursor.execute(
+                "SELECT current_setting('enable_mergejoin'), set_config('enable_mergejoin', 'off', true)"
+            )
+            mergejoin = cursor.fetchone()[0]
+            cursor.execute(
+                f"""
+                CREATE TEMP TABLE {STAGE} ON COMMIT DROP AS
+                SELECT r.*, hit.upazila_id, u.district_id, d.division_id,
+                       {mismatch_sql("r.stated_district_id")} AS district_mismatch,
+                       CASE WHEN hit.upazila_id IS NOT NULL THEN coalesce(numbered.id, {named}) END
+                           AS target_id,
+                       {grid_cell_sql("r.location", "x")} AS cell_x,
+                       {grid_cell_sql("r.location", "y")} AS cell_y
+                FROM {RAW} AS r
+                {table_area_joins_sql(RAW, "r")}
+                LEFT JOIN industries_enterprise AS numbered
+                       ON {same_number_sql(stored="numbered", candidate="r")}
+                {named_join}
+                """,
+                same_place,
+            )
+            cursor.execute("SELECT set_config('enable_mergejoin', %s, true)", [mergejoin])
+            cursor.execute(f"DROP TABLE {RAW}")
+            cursor.execute(f"ALTER TABLE {STAGE} ADD PRIMARY KEY (id); ANALYZE {STAGE}")
 
-        # 2. Match to stored enterprises (industries.matching): registration number, then name within the
-        #    distance.
-        same_place = same_place_params()
-        cursor.execute(
-            f"UPDATE {STAGE} s SET target_id = e.id FROM industries_enterprise e "
-            f"WHERE {same_number_sql(stored='e', candidate='s')}"
-        )
-        cursor.execute(
-            f"UPDATE {STAGE} s SET target_id = ({same_name_match_sql(candidate='s')})"
-            " WHERE s.target_id IS NULL",
-            same_place,
-        )
-
-        # The locate and match UPDATEs rewrote every row: fresh statistics keep the plans below sane.
-        cursor.execute(f"ANALYZE {STAGE}")
+        with phase("outside every upazila"):
+            cursor.execute(f"DELETE FROM {STAGE} WHERE upazila_id IS NULL RETURNING id")
+            outside = [r[0] for r in cursor.fetchall()]
 
         # 3. Duplicates inside the file: the same registration number, the same stored enterprise, or the
         #    same name within the distance of an earlier row. The earliest row stays.
-        # Each part is a window over one column or one index-served distance join; an OR across the parts
-        # would make the planner compare every pair of rows. "+ 0" keeps it off the primary key for the
-        # order test: a bitmap of every earlier id, ANDed per row, is quadratic (2.5 min at 63,000 rows).
-        cursor.execute(
-            f"""
-            WITH later AS (
-                SELECT id FROM (
-                    SELECT id, row_number() OVER (PARTITION BY registration_no ORDER BY id) AS n
-                    FROM {STAGE} WHERE registration_no IS NOT NULL
-                ) AS same_number WHERE n > 1
-                UNION
-                SELECT id FROM (
-                    SELECT id, row_number() OVER (PARTITION BY target_id ORDER BY id) AS n
-                    FROM {STAGE} WHERE target_id IS NOT NULL
-                ) AS same_stored WHERE n > 1
-                UNION
-                SELECT b.id FROM {STAGE} a JOIN {STAGE} b
-                  ON {near_box_sql(stored="a", candidate="b")} AND a.id + 0 < b.id + 0
-                 AND {same_name_sql(stored="a", candidate="b")}
-                WHERE {within_metres_sql(stored="a", candidate="b")}
+        # Each part is a window over one column or a hash join; an OR across the parts would make the
+        # planner compare every pair of rows. Names repeat (a thousand "Bismillah Store"s), so the same-name
+        # join is on the name and the cell of a grid as well: two rows within the distance are in the same
+        # or neighbouring cells (industries.matching.same_place_params), so each row is joined to the rows
+        # of the same name in its own column of cells and the two beside it, and the distance is measured
+        # for those pairs only.
+        with phase("duplicates in the file"):
+            near_same_name = " UNION ".join(
+                f"""
+                SELECT b.id FROM {STAGE} a CROSS JOIN (VALUES (-1), (0), (1)) AS side (dx)
+                JOIN {STAGE} b ON b.{key} = a.{key} AND b.cell_x = a.cell_x + side.dx
+                WHERE b.{key} <> '' AND a.id < b.id AND abs(b.cell_y - a.cell_y) <= 1
+                  AND {near_box_sql(stored="a", candidate="b")}
+                  AND {within_metres_sql(stored="a", candidate="b")}
+                """
+                for key in ("name_en_key", "name_bn_key")
             )
-            DELETE FROM {STAGE} WHERE id IN (SELECT id FROM later) RETURNING id
-            """,
-            same_place,
-        )
-        duplicates = [r[0] for r in cursor.fetchall()]
+            # A hash join: the planner's merge join sorts the names three times over (in the database's
+            # collation, slowly).
+            cursor.execute(
+                "SELECT current_setting('enable_mergejoin'), set_config('enable_mergejoin', 'off', true)"
+            )
+            mergejoin = cursor.fetchone()[0]
+            cursor.execute(
+                f"""
+                WITH later AS (
+                    SELECT id FROM (
+                        SELECT id, row_number() OVER (PARTITION BY registration_no ORDER BY id) AS n
+                        FROM {STAGE} WHERE registration_no IS NOT NULL
+                    ) AS same_number WHERE n > 1
+                    UNION
+                    SELECT id FROM (
+                        SELECT id, row_number() OVER (PARTITION BY target_id ORDER BY id) AS n
+                        FROM {STAGE} WHERE target_id IS NOT NULL
+                    ) AS same_stored WHERE n > 1
+                    UNION
+                    {near_same_name}
+                )
+                DELETE FROM {STAGE} WHERE id IN (SELECT id FROM later) RETURNING id
+                """,
+                same_place,
+            )
+            duplicates = [r[0] for r in cursor.fetchall()]
+            cursor.execute("SELECT set_config('enable_mergejoin', %s, true)", [mergejoin])
 
-        # 4. Unchanged, updated, created.
+        # 4. Unchanged, updated, created: a matched enterprise whose imported fields are all equal is left
+        #    as it is; the others are written, each write recorded as the batch's change with its line.
         write = columns_to_write(fields_present)
         stored = ", ".join(f"e.{c}" for c in write) + ", e.location, e.upazila_id"
         staged = ", ".join(f"s.{c}" for c in write) + ", s.location, s.upazila_id"
-        cursor.execute(
-            f"UPDATE {STAGE} s SET action = CASE WHEN ({stored}) IS NOT DISTINCT FROM ({staged}) "
-            "THEN 'unchanged' ELSE 'updated' END FROM industries_enterprise e WHERE e.id = s.target_id"
-        )
-        cursor.execute(
-            f"UPDATE {STAGE} SET action = 'created', "
-            "target_id = nextval(pg_get_serial_sequence('industries_enterprise', 'id')) "
-            "WHERE target_id IS NULL"
-        )
         derived = ["location", "upazila_id", "district_id", "division_id", "district_mismatch"]
+        # What is written is noted (WRITTEN), and recorded as the batch's changes last, in the file's order.
         cursor.execute(
-            "UPDATE industries_enterprise e SET "
-            + ", ".join(f"{c} = s.{c}" for c in [*write, *derived])
-            + ", updated = now() "
-            f"FROM {STAGE} s WHERE s.target_id = e.id AND s.action = 'updated'"
+            f"CREATE TEMP TABLE {WRITTEN} (position bigint, enterprise_id bigint, action text, line integer)"
+            " ON COMMIT DROP"
         )
-        # A created row gets every column: those the file lacks take the model's defaults.
-        defaults = {
-            "name_en": "''",
-            "name_bn": "''",
-            "name_en_key": "''",
-            "name_bn_key": "''",
-            "owner_name": "''",
-            "owner_phone": "''",
-            "owner_nid": "''",
-            "address": "''",
-            "isic_section": "''",
-            "isic_division": "''",
-            "product": "''",
-            "product_bn": "''",
-            "size_class": "''",
-            "size_policy": "''",
-            "status": "'active'",
-            "kind": "'manufacturing'",
-            "is_family_based": "false",
-            "is_labour_intensive": "false",
-        }
-        values = [f"coalesce(s.{c}, {defaults[c]})" if c in defaults else f"s.{c}" for c in columns]
-        cursor.execute(
-            f"INSERT INTO industries_enterprise (id, {', '.join(columns)}, {', '.join(derived)}, "
-            "is_synthetic, created, updated) "
-            f"SELECT s.target_id, {', '.join(values)}, {', '.join('s.' + c for c in derived)}, "
-            "false, now(), now() "
-            f"FROM {STAGE} s WHERE s.action = 'created'"
-        )
-        cursor.execute(
-            "INSERT INTO surveys_enterprisechange (enterprise_id, batch_id, action, line) "
-            f"SELECT target_id, %s, action, line FROM {STAGE} WHERE action IN ('created', 'updated')",
-            [batch_id],
-        )
-        cursor.execute(f"SELECT action, count(*) FROM {STAGE} GROUP BY action")
-        counts = dict(cursor.fetchall())
-        cursor.execute(f"SELECT id FROM {STAGE} WHERE district_mismatch")
-        mismatched = [r[0] for r in cursor.fetchall()]
-        cursor.execute(f"DROP TABLE {STAGE}")
-    if counts.get("created") or counts.get("updated"):
+        with phase("update changed enterprises"):
+            cursor.execute(
+                f"""
+                WITH changed AS (
+                    UPDATE industries_enterprise e SET
+                    {", ".join(f"{c} = s.{c}" for c in [*write, *derived])}, updated = now()
+                    FROM {STAGE} s WHERE e.id = s.target_id AND ({stored}) IS DISTINCT FROM ({staged})
+                    RETURNING s.id, e.id AS enterprise_id, s.line
+                )
+                INSERT INTO {WRITTEN} SELECT id, enterprise_id, 'updated', line FROM changed
+                """
+            )
+            updated = cursor.rowcount
+            cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE target_id IS NOT NULL")
+            matched = cursor.fetchone()[0]
+        with phase("insert created enterprises"):
+            cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE target_id IS NULL")
+            created = cursor.fetchone()[0]
+            with rebuilt_indexes(cursor, created):
+                _insert_created(cursor, columns, derived)
+        with phase("enterprise changes (import provenance)"):
+            cursor.execute(
+                "INSERT INTO surveys_enterprisechange (enterprise_id, batch_id, action, line) "
+                f"SELECT enterprise_id, %s, action, line FROM {WRITTEN} ORDER BY position",
+                [batch_id],
+            )
+        with phase("counts"):
+            cursor.execute(f"SELECT id FROM {STAGE} WHERE district_mismatch")
+            mismatched = [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {STAGE}, {WRITTEN}")
+        if triggers_timed:
+            _record_trigger_time(cursor)
+    if created or updated:
         transaction.on_commit(data_version_bump)  # not at all if a dry run's rollback undoes the writes
     return StageResult(
-        created=counts.get("created", 0),
-        updated=counts.get("updated", 0),
-        unchanged=counts.get("unchanged", 0),
+        created=created,
+        updated=updated,
+        unchanged=matched - updated,
         outside_upazilas=outside,
         duplicates=duplicates,
         mismatched=mismatched,
     )
+
+
+# A created row gets every column: those the file lacks take the model's defaults.
+_DEFAULTS = {
+    "name_en": "''",
+    "name_bn": "''",
+    "name_en_key": "''",
+    "name_bn_key": "''",
+    "owner_name": "''",
+    "owner_phone": "''",
+    "owner_nid": "''",
+    "address": "''",
+    "isic_section": "''",
+    "isic_division": "''",
+    "product": "''",
+    "product_bn": "''",
+    "size_class": "''",
+    "size_policy": "''",
+    "status": "'active'",
+    "kind": "'manufacturing'",
+    "is_family_based": "false",
+    "is_labour_intensive": "false",
+}
+
+
+def _insert_created(cursor, columns: list[str], derived: list[str]) -> None:
+    """The rows matched to no stored enterprise, as new enterprises. Their ids are drawn from the sequence
+    here, in the order of the file, for the rows inserted only, and noted with them in WRITTEN (one drawing:
+    a materialised CTE)."""
+    values = [f"coalesce(s.{c}, {_DEFAULTS[c]})" if c in _DEFAULTS else f"s.{c}" for c in columns]
+    cursor.execute(
+        f"""
+        WITH fresh AS MATERIALIZED (
+            SELECT id, line, nextval(pg_get_serial_sequence('industries_enterprise', 'id')) AS new_id
+            FROM (SELECT id, line FROM {STAGE} WHERE target_id IS NULL ORDER BY id) AS in_file_order
+        ),
+        inserted AS (
+            INSERT INTO industries_enterprise (id, {", ".join(columns)}, {", ".join(derived)},
+                                               is_synthetic, created, updated)
+            SELECT f.new_id, {", ".join(values)}, {", ".join("s." + c for c in derived)}, false, now(), now()
+            FROM fresh f JOIN {STAGE} s ON s.id = f.id
+        )
+        INSERT INTO {WRITTEN} SELECT id, new_id, 'created', line FROM fresh
+        """
+    )
+
+
+# COPY's text format escapes these (and "\\N" is NULL).
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def stage_text(rows: pd.DataFrame, columns: list[str], *, chunk: int = 50_000) -> Iterator[str]:
+    """The rows as COPY text (tab-separated, one line a row): id, line, location, then ``columns``; in
+    pieces of ``chunk`` rows (a million rows' cells as Python strings at once would take gigabytes).
+
+    An empty text cell is an empty string, not NULL, as in the model; only a missing registration number is
+    NULL (it is unique when present). Numbers are whole (pandas keeps whole numbers with gaps as floats),
+    booleans True/False, the location EWKT to 7 decimals. Built a column at a time: a text column is escaped
+    only if it holds a character COPY escapes, and each row is one join."""
+    for start in range(0, len(rows), chunk):
+        yield _text_of(rows.iloc[start : start + chunk], columns)
+
+
+def _text_of(rows: pd.DataFrame, columns: list[str]) -> str:
+    fields = [
+        rows.index.to_numpy(dtype=np.int64).astype(str),
+        rows["line"].to_numpy(dtype=np.int64).astype(str),
+        # astype(str): a file whose every row was rejected leaves an empty float column here.
+        (
+            "SRID=4326;POINT("
+            + rows.longitude.map("{:.7f}".format).astype(str)
+            + " "
+            + rows.latitude.map("{:.7f}".format).astype(str)
+            + ")"
+        ).to_numpy(dtype=object),
+    ]
+    for column in columns:
+        kind = FIELD_TYPES[column]
+        values = rows[column]
+        if kind == "text":
+            missing = values.isna().to_numpy()
+            cells = values.astype(object).where(~missing, "").astype(str).to_numpy(dtype=object)
+            joined = "".join(cells)
+            for char, escaped in _COPY_ESCAPES.items():
+                if char in joined:
+                    cells = np.array([cell.replace(char, escaped) for cell in cells], dtype=object)
+            if column == "registration_no":
+                cells[missing] = "\\N"
+        elif kind == "boolean":
+            cells = np.where(values.to_numpy(dtype=bool), "True", "False").astype(object)
+        else:  # whole numbers; NaN is NULL
+            numbers = values.to_numpy(dtype=float)
+            missing = np.isnan(numbers)
+            cells = np.rint(np.where(missing, 0, numbers)).astype(np.int64).astype(str).astype(object)
+            cells[missing] = "\\N"
+        fields.append(cells)
+    return "\n".join(map("\t".join, zip(*(f.tolist() for f in fields), strict=True))) + "\n"
+
+
+@contextmanager
+def rebuilt_indexes(cursor, created: int) -> Iterator[bool]:
+    """Around the INSERT of ``created`` enterprises: for a very large batch (settings.IMPORT_REBUILD_*), the
+    enterprise table's indexes (but those of its primary key and unique constraint) and its foreign keys
+    dropped before and made again after, as they were: the same names and definitions, from the catalogue;
+    a rollback puts the old ones back. Building an index over the whole table at once is several times
+    faster than adding a million rows to it one by one (the trigram indexes most), and adding a foreign key
+    checks every row in one join instead of a lookup per row and key at the commit. Yields whether it did.
+
+    The table is locked against reading too, from here to the commit (ACCESS EXCLUSIVE); if the lock cannot
+    be had within IMPORT_REBUILD_LOCK_TIMEOUT, the rows are added to the indexes as they are."""
+    cursor.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [ENTERPRISE])
+    stored = cursor.fetchone()[0]
+    if created < settings.IMPORT_REBUILD_INDEXES_ROWS or created * 2 < stored:
+        yield False
+        return
+    try:
+        with transaction.atomic():
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            before = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)", [settings.IMPORT_REBUILD_LOCK_TIMEOUT]
+            )
+            cursor.execute(f"LOCK TABLE {ENTERPRISE} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+    except OperationalError:  # readers hold the table: add the rows to the indexes as they are
+        yield False
+        return
+    cursor.execute(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid)"
+        " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass"
+        " AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
+        [ENTERPRISE],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [ENTERPRISE],
+    )
+    foreign_keys = cursor.fetchall()
+    for name, _ in foreign_keys:
+        cursor.execute(f'ALTER TABLE {ENTERPRISE} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield True
+    with phase("  rebuild indexes and foreign keys"):
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [settings.IMPORT_WORK_MEM])
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {ENTERPRISE} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _time_triggers(cursor) -> bool:
+    """Have PostgreSQL count the time of PL/pgSQL functions (the history triggers) in this transaction.
+    A superuser's setting: False, and nothing counted, for any other role."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if not cursor.fetchone()[0]:
+        return False
+    cursor.execute("SELECT set_config('track_functions', 'pl', true)")
+    return True
+
+
+def _record_trigger_time(cursor) -> None:
+    """The history triggers' own time (pgtrigger's functions) so far in this transaction, as a phase. It is
+    part of the insert's and the update's time, not added to it."""
+    cursor.execute(
+        "SELECT coalesce(sum(total_time), 0) FROM pg_stat_xact_user_functions"
+        " WHERE funcname LIKE 'pgtrigger%%'"
+    )
+    record("  of which history triggers", float(cursor.fetchone()[0]) / 1000)

@@ -22,6 +22,7 @@ from industries.size_class import Kind, classify_size_array
 from . import normalise as n
 from .mapping import ColumnMapping
 from .reasons import REASONS, REJECT
+from .timing import phase
 
 KIND_WORDS = {
     Kind.MANUFACTURING: [
@@ -63,7 +64,10 @@ def _column(raw: pd.DataFrame, mapping: ColumnMapping, target: str) -> pd.Series
     header = mapping.header_of(target)
     if header is None:
         return pd.Series("", index=raw.index, dtype=object)
-    return normalise_text_series(raw[header]) if target in _TEXT else raw[header].fillna("")
+    if target not in _TEXT:
+        return raw[header].fillna("")
+    with phase("  validate: normalise text"):
+        return normalise_text_series(raw[header])
 
 
 _TEXT = {
@@ -111,8 +115,9 @@ def validate(
         rows["name_en"] = rows.name_en.where(rows.name_en != "", generic.where(~is_bangla, ""))
         rows["name_bn"] = rows.name_bn.where(rows.name_bn != "", generic.where(is_bangla, ""))
     flag((rows.name_en == "") & (rows.name_bn == ""), "name_missing")
-    rows["name_en_key"] = name_key_series(rows.name_en)
-    rows["name_bn_key"] = name_key_series(rows.name_bn)
+    with phase("  validate: name keys"):
+        rows["name_en_key"] = name_key_series(rows.name_en)
+        rows["name_bn_key"] = name_key_series(rows.name_bn)
     for target in ("owner_name", "address"):
         rows[target] = col(target)
     # Products: with a Bangla product column, "product" is the English one; alone, it is split by script.
@@ -268,6 +273,7 @@ def _limits():
 TEXT_LIMITS, NUMBER_RANGES = _limits()
 
 
+@phase("  validate: places")
 def _resolve_places(values: pd.Series, *, level: str) -> tuple[pd.Series, dict]:
     """Ids of the named units (NaN where unknown or ambiguous), and the resolved unit per distinct name."""
     resolver = get_resolver()
@@ -280,6 +286,7 @@ def _resolve_places(values: pd.Series, *, level: str) -> tuple[pd.Series, dict]:
     return values.map(lambda v: refs[v].id if refs[v] else np.nan).astype(float), refs
 
 
+@phase("  validate: places")
 def _resolve_upazilas(values: pd.Series, districts: pd.Series, district_refs: dict) -> pd.Series:
     """Upazila ids, each name looked up inside the row's stated district when there is one."""
     resolver = get_resolver()

@@ -251,6 +251,16 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("GEODB_IMPORT_MAX_UNPACKED_BYTES"
 # Two rows are the same enterprise when they share a registration number, or a normalised name within
 # this many metres.
 IMPORT_SAME_PLACE_METRES = 50
+# The importer's set-based SQL (one transaction) sorts and hash-joins whole files: its work_mem, and the
+# maintenance_work_mem of the indexes it rebuilds.
+IMPORT_WORK_MEM = os.environ.get("GEODB_IMPORT_WORK_MEM", "256MB")
+# A batch that creates at least this many enterprises, and at least half as many as are stored, drops the
+# trigram (name and product search) indexes and builds them again after its INSERT, several times faster
+# than adding a million rows to them one by one. While it does, the enterprise table is locked against
+# reading too, until the import commits: for a first national load, not for the usual batch. If the lock
+# cannot be had within IMPORT_REBUILD_LOCK_TIMEOUT (a long report is reading), the rows go in one by one.
+IMPORT_REBUILD_INDEXES_ROWS = int(os.environ.get("GEODB_IMPORT_REBUILD_INDEXES_ROWS", 50_000))
+IMPORT_REBUILD_LOCK_TIMEOUT = os.environ.get("GEODB_IMPORT_REBUILD_LOCK_TIMEOUT", "5s")
 
 # The REST API. Ministries authenticate with API keys (industries.ApiKey: hashed, expiring, revocable)
 # that admins create under "Industries > API keys"; a key carries its user's permissions, and

@@ -134,11 +134,30 @@ def _pad(digits: str, number_format: str | None) -> str:
 
 
 def blank_rows(frame: pd.DataFrame) -> np.ndarray:
-    """True for rows whose every cell is empty or whitespace."""
+    """True for rows whose every cell is empty or whitespace (``cell.strip() == ""``).
+
+    Column by column, only the rows still blank so far are looked at, and of their cells only the non-empty
+    ones are asked whether they are all whitespace: the first column with text settles almost every row."""
     blank = np.ones(len(frame), dtype=bool)
     for position in range(frame.shape[1]):
-        blank &= frame.iloc[:, position].str.strip().eq("").to_numpy(dtype=bool)
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        column = frame.iloc[:, position].to_numpy(dtype=object)
+        filled = rows[column[rows] != ""]
+        spaces = np.fromiter(
+            (isinstance(cell, str) and cell.isspace() for cell in column[filled]),
+            dtype=bool,
+            count=len(filled),
+        )
+        blank[filled[~spaces]] = False
     return blank
+
+
+def column_has(column: pd.Series, char: str) -> bool:
+    """Whether any cell of a column of str holds the character ``char``: one search of the cells joined, not
+    one a cell."""
+    return char in "".join(column.to_numpy(dtype=object))
 
 
 def unique_headers(headers: Iterable[str]) -> list[str]:

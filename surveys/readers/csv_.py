@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import EmptyFile, UnreadableFile, WrongEncoding
-from .base import Limits, RawTable, Reader, finish, register
+from .base import Limits, RawTable, Reader, column_has, finish, register
 
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = (",", "\t", ";")  # in order of preference when the header splits equally well on several
@@ -129,7 +129,7 @@ class CsvReader(Reader):
                 ) from error
             raise UnreadableFile(f"its rows do not line up with the header ({detail})") from error
         rows = rows.fillna("").astype(str)
-        if any(rows.iloc[:, i].str.contains("\x00", regex=False).any() for i in range(rows.shape[1])):
+        if any(column_has(rows.iloc[:, i], "\x00") for i in range(rows.shape[1])):
             raise UnreadableFile(BINARY)
         return finish(self.format, rows, _record_lines(rows, first_line=skip + 1))
 
@@ -138,6 +138,7 @@ def _record_lines(rows: pd.DataFrame, *, first_line: int) -> np.ndarray:
     """The line each record starts on; a quoted cell with line breaks in it makes its record longer."""
     breaks = np.zeros(len(rows), dtype=np.int64)
     for position in range(rows.shape[1]):
-        breaks += rows.iloc[:, position].str.count("\n").to_numpy(dtype=np.int64)
+        if column_has(rows.iloc[:, position], "\n"):  # counted in the columns that have line breaks only
+            breaks += rows.iloc[:, position].str.count("\n").to_numpy(dtype=np.int64)
     before = np.concatenate([[0], np.cumsum(breaks)[:-1]]) if len(rows) else breaks
     return first_line + np.arange(len(rows), dtype=np.int64) + before

@@ -1,4 +1,6 @@
+import json
 import shutil
+import time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from tqdm import tqdm
 from surveys.exceptions import UploadNotStored
 from surveys.models import ImportBatch, SurveyRound
 from surveys.services import import_batch_create, import_batch_run
+from surveys.timing import profiled
 
 
 class Command(BaseCommand):
@@ -28,8 +31,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report", type=Path, help="Copy the report of rejected/warned rows here (.csv or .xlsx)"
         )
+        parser.add_argument(
+            "--profile",
+            type=Path,
+            help="Print where the time went, phase by phase, and write it here as JSON ({phase: seconds})",
+        )
 
-    def handle(self, *args, path, survey, mapping, dry_run, report, **options):
+    def handle(self, *args, path, survey, mapping, dry_run, report, profile=None, **options):
         # call_command() passes keyword options as given, not through argparse's type=Path.
         path, mapping, report = (Path(p) if p else None for p in (path, mapping, report))
         if not path.is_file():
@@ -37,6 +45,7 @@ class Command(BaseCommand):
         if mapping and not mapping.is_file():
             raise CommandError(f"No such mapping file: {mapping}")
         survey_round, _ = SurveyRound.objects.get_or_create(name=survey)
+        storing = time.perf_counter()
         with open(path, "rb") as handle, open(mapping, "rb") if mapping else nullcontext() as mapping_handle:
             try:
                 batch = import_batch_create(
@@ -58,18 +67,31 @@ class Command(BaseCommand):
             if done >= total:
                 bar.close()
 
-        batch = import_batch_run(batch=batch, progress=progress)
+        started = time.perf_counter()
+        with profiled() as phases:
+            phases["store the upload (checksum, copy)"] = started - storing
+            batch = import_batch_run(batch=batch, progress=progress)
+        phases["total (the batch's run)"] = time.perf_counter() - started
         for bar in bars.values():
             bar.close()
         if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
             raise CommandError(f"Batch #{batch.pk} of this file is being imported by another process now.")
         self._summary(batch)
+        if profile:
+            self._profile(phases, Path(profile))
         if batch.status == ImportBatch.Status.FAILED:
             raise CommandError(batch.error)
         if report and batch.report_csv:
             source = batch.report_xlsx if report.suffix.lower() == ".xlsx" else batch.report_csv
             shutil.copyfile(source.path, report)
             self.stdout.write(f"Report written to {report}")
+
+    def _profile(self, phases: dict[str, float], path: Path) -> None:
+        path.write_text(json.dumps(phases, indent=1, ensure_ascii=False))
+        width = max(len(name) for name in phases)
+        self.stdout.write("\n  time by phase (indented: part of the phase above)")
+        for name, seconds in phases.items():
+            self.stdout.write(f"  {name:<{width}}  {seconds:8.2f} s")
 
     def _summary(self, batch: ImportBatch) -> None:
         rows = [
