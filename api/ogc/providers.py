@@ -138,12 +138,16 @@ def layer_count(params, queryset: QuerySet) -> int | None:
     key = count_key(queryset)
     if key is None:
         return 0
-    if (cached := cache.get(key)) is not None:
-        return cached
+    queued = f"{key}:queued"
+    found = cache.get_many([key, queued])  # one round trip
+    if key in found:
+        return found[key]
+    if queued in found:  # too many to count here, and the worker has not counted them yet
+        return None
     counted, exact = count_matched(queryset, exact_up_to=settings.API_EXACT_COUNT_LIMIT)
     if exact:
         return counted
-    if cache.add(f"{key}:queued", True, timeout=COUNT_QUEUED_SECONDS):
+    if cache.add(queued, True, timeout=COUNT_QUEUED_SECONDS):
         count_layer.enqueue({name: params.getlist(name) for name in params if name != "cursor"})
     return None
 

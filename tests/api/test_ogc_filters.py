@@ -112,7 +112,9 @@ def test_a_larger_layers_count_is_left_to_the_worker_and_served_to_the_next_firs
     settings.API_EXACT_COUNT_LIMIT = 1  # three enterprises count as many
     first = get(client, ITEMS, limit=1)
     assert "numberMatched" not in first and first["numberReturned"] == 1
-    assert "numberMatched" not in get(client, ITEMS, limit=1)
+    with CaptureQueriesContext(connection) as queries:
+        assert "numberMatched" not in get(client, ITEMS, limit=1)
+    assert not [q for q in queries.captured_queries if "EXPLAIN" in q["sql"]]  # known to be queued: no plan
     (queued,) = DBTaskResult.objects.filter(task_path="api.tasks.count_layer")  # queued once, not twice
     assert count_layer.call(*queued.args_kwargs["args"]) == 3  # what the worker runs
 
