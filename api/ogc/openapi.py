@@ -84,11 +84,12 @@ def queryable_parameters(queryables: dict[str, cql2.Queryable], *, besides) -> l
     ]
 
 
-def _operation(operation_id: str, summary: str, content_type: str, parameters=()) -> dict:
+def _operation(operation_id: str, summary: str, content_type: str, parameters=(), description="") -> dict:
     return {
         "get": {
             "operationId": operation_id,
             "summary": summary,
+            **({"description": description} if description else {}),
             "parameters": list(parameters),
             "responses": {
                 "200": {"description": summary, "content": {content_type: {"schema": {"type": "object"}}}},
@@ -120,7 +121,9 @@ def openapi_document(providers, *, server: str) -> dict:
     for provider in providers:
         name, items = provider.id.title(), f"/collections/{provider.id}/items"
         parameters = [*COMMON_ITEMS_PARAMETERS, *provider.parameters()]
-        paths[items] = _operation(f"get{name}", provider.title, GEOJSON, parameters)
+        paths[items] = _operation(
+            f"get{name}", provider.title, GEOJSON, parameters, getattr(provider, "items_description", "")
+        )
         paths[f"{items}/{{featureId}}"] = _operation(
             f"get{name[:-1]}", provider.item_summary, GEOJSON, [feature_id]
         )

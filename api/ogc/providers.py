@@ -163,6 +163,12 @@ class EnterpriseProvider(Provider):
         "Filter with the parameters of /api/v1/enterprises/ (district=Bogura, size=small, sector=C…)."
     )
     item_summary = "One enterprise"
+    items_description = (
+        "numberMatched is given on a first page only, and only when exact: counted at once when at most "
+        "10,000 match; a larger layer's is counted by the server's task worker once per change of data and "
+        "given from the layer's next first page on. Until then, and on later pages, it is left out. "
+        "মোট সংখ্যা (numberMatched) কেবল প্রথম পাতায়, সঠিক হলে তবেই দেওয়া হয়।"
+    )
     # Open at both ends: ``updated`` has no index, and the ends are not worth a scan of every row.
     temporal = {"interval": [[None, None]], "trs": GREGORIAN}
     known = ITEMS_PARAMETERS | ENTERPRISE_FILTERS | set(ENTERPRISE_QUERYABLES) | {"cursor"}

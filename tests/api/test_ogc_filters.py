@@ -127,6 +127,8 @@ def test_a_larger_layers_count_is_left_to_the_worker_and_served_to_the_next_firs
     located_enterprises([BOGURA_TOWN])
     tiles_invalidate()  # new data: the old count is not served
     assert "numberMatched" not in get(client, ITEMS, limit=1)
+    definition = json.loads(client.get("/ogc/api").content)  # what QGIS and GDAL read says so
+    assert "numberMatched" in definition["paths"]["/collections/enterprises/items"]["get"]["description"]
     newer = DBTaskResult.objects.filter(task_path="api.tasks.count_layer").exclude(pk=queued.pk).get()
     settings.OGC_EXACT_COUNT_LIMIT = 3  # the worker counts up to this many: four are more
     assert count_layer.call(*newer.args_kwargs["args"]) is None
