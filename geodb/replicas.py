@@ -24,7 +24,7 @@ import contextvars
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -114,7 +114,7 @@ def may_write_enterprises(user) -> bool:
 class Reads:
     """The database of one request's public reads, chosen when the first query asks for it."""
 
-    alias: str | None = field(default=None)
+    alias: str | None = None
 
     def database(self) -> str:
         if self.alias is None:

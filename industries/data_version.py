@@ -34,15 +34,31 @@ data_changed = Signal()
 LSN_SECONDS = 24 * 3600
 
 
+def _counter(key: str) -> int:
+    """A version counter in the cache. It starts at the clock when the cache has none, so that a cleared
+    cache can never bring back a counter something was cached or an ETag made with."""
+    counter = cache.get(key)
+    if counter is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        counter = cache.get(key)
+    return counter
+
+
+def _counter_bump(key: str) -> int:
+    """Move the counter on; the new value."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # not in the cache (evicted, cleared, never set)
+        counter = time.time_ns()
+        cache.set(key, counter, timeout=None)
+        return counter
+
+
 def data_version_bump() -> None:
     """Call after committing a change to enterprises: tiles, ETags and statistics of the old data stop being
     served. With read replicas, the primary's WAL position now is kept beside the new version: a replica
     serves the version only once it has replayed that far (geodb.replicas)."""
-    try:
-        version = cache.incr(VERSION_KEY)
-    except ValueError:  # not in the cache (evicted, cleared, never set)
-        version = time.time_ns()
-        cache.set(VERSION_KEY, version, timeout=None)
+    version = _counter_bump(VERSION_KEY)
     if settings.DATABASE_REPLICAS:
         with connection.cursor() as cursor:
             cursor.execute("SELECT (pg_current_wal_lsn() - '0/0')::bigint")
@@ -61,12 +77,8 @@ def data_version_lsn() -> int | None:
 
 
 def data_version() -> str:
-    """The cache counter and the enterprise table's fingerprint. The counter starts at the clock when the
-    cache has none, so that a cleared cache can never bring back a counter an old ETag was made with."""
-    counter = cache.get(VERSION_KEY)
-    if counter is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        counter = cache.get(VERSION_KEY)
+    """The cache counter and the enterprise table's fingerprint."""
+    counter = _counter(VERSION_KEY)
     if not fingerprint_needed():
         return str(counter)
     table = Enterprise._meta.db_table
@@ -86,18 +98,11 @@ BOUNDARIES_KEY = "units:version"
 def boundaries_version() -> int:
     """The version of the admin boundaries, which answers of the boundary endpoints are cached by: moved
     on by every load of the geography (industries.services.admin_geography_load)."""
-    version = cache.get(BOUNDARIES_KEY)
-    if version is None:
-        cache.add(BOUNDARIES_KEY, time.time_ns(), timeout=None)
-        version = cache.get(BOUNDARIES_KEY)
-    return version
+    return _counter(BOUNDARIES_KEY)
 
 
 def boundaries_version_bump() -> None:
-    try:
-        cache.incr(BOUNDARIES_KEY)
-    except ValueError:
-        cache.set(BOUNDARIES_KEY, time.time_ns(), timeout=None)
+    _counter_bump(BOUNDARIES_KEY)
 
 
 def fingerprint_needed() -> bool:

@@ -151,8 +151,9 @@ def start(
     return replica
 
 
-def replayed_up_to_now(primary: psycopg.Connection, replica: psycopg.Connection, timeout: float = 60) -> None:
-    """Until the replica has replayed everything the primary had written when this was called."""
+def replayed_up_to_now(primary, replica, timeout: float = 60) -> None:
+    """Until the replica has replayed everything the primary had written when this was called. ``primary``
+    and ``replica``: anything whose ``execute`` returns a cursor (psycopg connections, Django's cursors)."""
     (target,) = primary.execute("SELECT pg_current_wal_lsn()::text").fetchone()
     deadline = time.monotonic() + timeout
     while not replica.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target]).fetchone()[0]:

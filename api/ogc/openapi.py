@@ -122,7 +122,7 @@ def openapi_document(providers, *, server: str) -> dict:
         name, items = provider.id.title(), f"/collections/{provider.id}/items"
         parameters = [*COMMON_ITEMS_PARAMETERS, *provider.parameters()]
         paths[items] = _operation(
-            f"get{name}", provider.title, GEOJSON, parameters, getattr(provider, "items_description", "")
+            f"get{name}", provider.title, GEOJSON, parameters, provider.items_description
         )
         paths[f"{items}/{{featureId}}"] = _operation(
             f"get{name[:-1]}", provider.item_summary, GEOJSON, [feature_id]

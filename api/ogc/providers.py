@@ -48,6 +48,7 @@ class Provider:
     title: str
     description: str
     item_summary: str  # of one feature, in the API definition
+    items_description: str = ""  # of the items operation, in the API definition
     temporal: dict | None = None  # the extent in time, for a collection whose features have one
 
     def queryables(self) -> dict[str, cql2.Queryable]:

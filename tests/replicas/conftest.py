@@ -5,7 +5,6 @@ primary's binaries, as a hot standby that streams from the primary (scripts/repl
 
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -22,17 +21,8 @@ DEAD_REPLICA = "replica_dead"
 
 def wait_replayed(alias: str = REPLICA, timeout: float = 120) -> None:
     """Until the replica has replayed everything the primary has written so far."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()::text")
-        (target,) = cursor.fetchone()
-    deadline = time.monotonic() + timeout
-    with connections[alias].cursor() as cursor:
-        while True:
-            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
-            if cursor.fetchone()[0]:
-                return
-            assert time.monotonic() < deadline, f"the replica did not replay up to {target} in {timeout} s"
-            time.sleep(0.05)
+    with connection.cursor() as primary, connections[alias].cursor() as replica:
+        streaming.replayed_up_to_now(primary, replica, timeout=timeout)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -13,6 +13,7 @@ from industries.bangla import name_key
 from industries.matching import near_box_sql, same_name_sql, same_place_params, within_metres_sql
 from industries.models import Enterprise, EnterpriseEvent
 from surveys.models import EnterpriseChange
+from tests.platform.conftest import raw_url
 from tests.surveys.test_import_batch_run import media, reasons, row, run, survey, write_csv  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -125,15 +126,8 @@ def test_a_very_large_batch_rebuilds_the_indexes_and_keys_it_dropped(survey, tmp
 def test_a_very_large_batch_goes_in_as_usual_while_readers_hold_the_table(survey, tmp_path, settings):  # noqa: F811
     settings.IMPORT_REBUILD_INDEXES_ROWS = 1
     settings.IMPORT_REBUILD_LOCK_TIMEOUT = "200ms"
-    db = connection.settings_dict
     before = _schema()
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=db["NAME"],
-    ) as reader:
+    with psycopg.connect(raw_url()) as reader:
         reader.execute("SELECT count(*) FROM industries_enterprise")  # holds ACCESS SHARE until it ends
         rows = [row(reg=f"R-{i}", name=f"Read {i}", lat=f"24.80{i}") for i in range(3)]
         batch = run(survey, write_csv(tmp_path / "busy.csv", rows))
