@@ -4,7 +4,7 @@ vector tiles at /tiles/, each included by geodb.urls under its own namespace."""
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import exports, places, registrations, root, stats, tiles, views
+from . import exports, places, quality, registrations, root, stats, tiles, views
 from . import history as history_views
 from .ogc import views as ogc
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("v1/upazilas/", views.AdminUnitList.as_view(level="upazila"), name="upazila-list"),
     path("v1/stats/", stats.EnterpriseStats.as_view(), name="stats"),
     path("v1/places/", places.PlaceList.as_view(), name="place-list"),
+    path("v1/quality/", quality.QualityList.as_view(), name="quality-list"),
     path("v1/registrations/", registrations.RegistrationList.as_view(), name="registration-list"),
     path("v1/registrations/counts/", registrations.RegistrationCounts.as_view(), name="registration-counts"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -142,6 +142,7 @@ class EnterpriseAdmin(LeafletGeoAdmin):
                     "year_established",
                     "size_class",
                     "size_policy",
+                    "stated_size_class",
                 ]
             },
         ),

@@ -291,6 +291,7 @@ _HEADERS = {
     "location": ("latitude", "longitude"),
     "stated_district": ("district",),
     "stated_upazila": ("upazila",),
+    "stated_size_class": ("size_class",),
 }
 WRITABLE_FIELDS = tuple(
     header

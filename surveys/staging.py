@@ -76,6 +76,7 @@ FIELD_COLUMNS = {
     "is_family_based": ["is_family_based", "size_class", "size_policy"],
     "is_labour_intensive": ["is_labour_intensive", "size_class", "size_policy"],
     "year_established": ["year_established"],
+    "size_class": ["stated_size_class"],
     "date_established": ["year_established"],
 }
 

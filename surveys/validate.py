@@ -232,6 +232,7 @@ def validate(
     flag(
         stated_size.notna() & rows.size_class.notna() & (stated_size != rows.size_class), "size_class_differs"
     )
+    rows["stated_size_class"] = stated_size.fillna("")
     rows["size_policy"] = np.where(rows.size_class.isna(), "", policy)
     rows["size_class"] = rows.size_class.fillna("")
 

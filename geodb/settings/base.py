@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "payments",
     "certificates",
     "storefronts",
+    "quality",
     "ekshop",
     "axes",
 ]
@@ -261,6 +262,28 @@ IMPORT_WORK_MEM = os.environ.get("GEODB_IMPORT_WORK_MEM", "256MB")
 # cannot be had within IMPORT_REBUILD_LOCK_TIMEOUT (a long report is reading), the rows go in one by one.
 IMPORT_REBUILD_INDEXES_ROWS = int(os.environ.get("GEODB_IMPORT_REBUILD_INDEXES_ROWS", 50_000))
 IMPORT_REBUILD_LOCK_TIMEOUT = os.environ.get("GEODB_IMPORT_REBUILD_LOCK_TIMEOUT", "5s")
+
+# Data quality (quality.checks): the thresholds of each check. ⚠ Every one is our choice, not BSCIC's: an
+# office that finds a check too eager or too lax sets it here (GEODB_QUALITY_…) and the next run uses it.
+# A run starts by itself after every change of data (at most one queued at a time), unless AUTO_RUN is 0.
+QUALITY_AUTO_RUN = os.environ.get("GEODB_QUALITY_AUTO_RUN", "1") == "1"
+# "A GPS that never moved": at least this many live enterprises at exactly one point.
+QUALITY_SHARED_POINT_MIN = int(os.environ.get("GEODB_QUALITY_SHARED_POINT_MIN", 3))
+# "On the boundary line": closer than this to another district than its own.
+QUALITY_BOUNDARY_METRES = float(os.environ.get("GEODB_QUALITY_BOUNDARY_METRES", 10))
+# Suspected duplicates: names this alike (pg_trgm similarity, 0–1) within this distance.
+QUALITY_DUPLICATE_METRES = float(os.environ.get("GEODB_QUALITY_DUPLICATE_METRES", 200))
+QUALITY_DUPLICATE_SIMILARITY = float(os.environ.get("GEODB_QUALITY_DUPLICATE_SIMILARITY", 0.5))
+# An owner phone or NID on more enterprises than this is one finding per enterprise ("on 57 enterprises",
+# an enumerator's own phone typed for everyone), not a pair for every two of them.
+QUALITY_SAME_OWNER_MAX_PAIRS = int(os.environ.get("GEODB_QUALITY_SAME_OWNER_MAX_PAIRS", 5))
+# Implausible figures: a robust z-score (log scale, median and MAD of the enterprises of the same sector and
+# size class) beyond this, in groups of at least MIN_GROUP figures. 3.5 is Iglewicz and Hoaglin's rule.
+QUALITY_OUTLIER_Z = float(os.environ.get("GEODB_QUALITY_OUTLIER_Z", 3.5))
+QUALITY_OUTLIER_MIN_GROUP = int(os.environ.get("GEODB_QUALITY_OUTLIER_MIN_GROUP", 30))
+QUALITY_MIN_YEAR = int(os.environ.get("GEODB_QUALITY_MIN_YEAR", 1900))
+# Stale: the newest survey or registration of an enterprise is older than this many years.
+QUALITY_STALE_YEARS = int(os.environ.get("GEODB_QUALITY_STALE_YEARS", 5))
 
 # The REST API. Ministries authenticate with API keys (industries.ApiKey: hashed, expiring, revocable)
 # that admins create under "Industries > API keys"; a key carries its user's permissions, and

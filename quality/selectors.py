@@ -1,0 +1,80 @@
+"""Reads of the data-quality findings: always those of the newest run that finished."""
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from industries.models import Enterprise
+
+from .models import Check, QualityFlag, QualityRun, QualityScore
+
+
+def latest_run() -> QualityRun | None:
+    return QualityRun.objects.filter(status=QualityRun.Status.SUCCEEDED).order_by("-pk").first()
+
+
+def running_run() -> QualityRun | None:
+    """A run in progress, newer than the latest finished one: what the staff page shows progress of."""
+    return QualityRun.objects.filter(status=QualityRun.Status.RUNNING).order_by("-pk").first()
+
+
+def open_flags(
+    *, run: QualityRun | None, checks: list[str] | None = None, reviewed: bool = False
+) -> QuerySet:
+    """The run's flags, surest first; without those staff found right unless ``reviewed``."""
+    if run is None:
+        return QualityFlag.objects.none()
+    flags = QualityFlag.objects.filter(run=run)
+    if not reviewed:
+        flags = flags.filter(reviewed=False)
+    if checks:
+        flags = flags.filter(check_name__in=checks)
+    return flags.order_by("-score", "check_name", "other_id")
+
+
+def flagged_enterprises(
+    enterprises: QuerySet[Enterprise],
+    *,
+    run: QualityRun | None,
+    checks: list[str] | None = None,
+    reviewed=False,
+) -> QuerySet[Enterprise]:
+    """The enterprises of ``enterprises`` (already filtered by the API's filter language) with at least one
+    such flag, each with its flags prefetched as ``found``, in id order."""
+    flags = open_flags(run=run, checks=checks, reviewed=reviewed)
+    return (
+        enterprises.filter(Exists(flags.filter(enterprise=OuterRef("pk"))))
+        .select_related("district", "upazila")
+        .prefetch_related(Prefetch("quality_flags", queryset=flags, to_attr="found"))
+        .order_by("id")
+    )
+
+
+def parse_checks(values: list[str]) -> list[str]:
+    """``check=a,b`` as check names; a name that is no check is a ValueError naming the valid ones."""
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in Check.values]
+    if unknown:
+        raise ValueError(", ".join(unknown))
+    return names
+
+
+def area_scores(
+    *, run: QualityRun | None, level: str = "district", survey_round=None
+) -> QuerySet[QualityScore]:
+    """The run's scores per district (``level="district"``) or per upazila, over all enterprises or one
+    survey round's."""
+    if run is None:
+        return QualityScore.objects.none()
+    scores = QualityScore.objects.filter(run=run, survey_round=survey_round)
+    scores = scores.filter(upazila__isnull=level == "district")
+    return scores.select_related("district", "upazila")
+
+
+def score_history(*, district_id: int) -> QuerySet[QualityScore]:
+    """A district's score in every finished run, per survey round and over all: how its data improves."""
+    return (
+        QualityScore.objects.filter(
+            district_id=district_id, upazila__isnull=True, run__status=QualityRun.Status.SUCCEEDED
+        )
+        .select_related("run", "survey_round")
+        .order_by("run_id", "survey_round_id")
+    )

@@ -1,0 +1,228 @@
+"""Runs of the data-quality checks, and what staff decide about their findings."""
+
+import logging
+import time
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from industries.exceptions import CodedError
+
+from .checks import CHECKS, params
+from .completeness import STAFF_FIELDS, filled_sql
+from .models import Check, QualityFlag, QualityReview, QualityRun, QualityScore
+
+logger = logging.getLogger(__name__)
+
+# One run at a time, in any process: a second waits for none, it leaves the work to the first.
+_RUN_LOCK = "SELECT pg_try_advisory_lock(hashtext('quality.run'))"
+_RUN_UNLOCK = "SELECT pg_advisory_unlock(hashtext('quality.run'))"
+
+
+class RunInProgress(CodedError):
+    code = "quality_run_in_progress"
+    message_en = "A run of the data-quality checks is in progress; its findings will show when it ends."
+    message_bn = "ডেটার মান যাচাই এখন চলছে; শেষ হলে তার ফলাফল দেখা যাবে।"
+
+
+def quality_run(*, progress=lambda step, done, total: None) -> QualityRun:
+    """Every check over every live enterprise, then the scores. Each check's flags are written (and
+    committed) as it ends, tagged with the run, and the run's row says how far it is; readers keep seeing
+    the previous run's flags until this one has succeeded (quality.selectors). Raises RunInProgress if
+    another run holds the lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RUN_LOCK)
+        if not cursor.fetchone()[0]:
+            raise RunInProgress()
+    try:
+        return _run(progress)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(_RUN_UNLOCK)
+
+
+def _run(progress) -> QualityRun:
+    run = QualityRun.objects.create(checks_total=len(CHECKS))
+    values = params()
+    try:
+        for done, check in enumerate(CHECKS):
+            _set(run, step=check.name, checks_done=done)
+            progress(check.name, done, len(CHECKS))
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                for statement in check.setup:
+                    cursor.execute(statement)
+                cursor.execute(
+                    "INSERT INTO quality_qualityflag (run_id, enterprise_id, check_name, other_id, score, "
+                    "details, reviewed) SELECT %(run)s, found.enterprise, %(check)s, found.other, "
+                    f"found.score, found.details, false FROM ({check.sql}) "
+                    "found (enterprise, other, score, details)",
+                    {**values, "run": run.pk, "check": check.name},
+                )
+            run.timings[check.name] = round(time.perf_counter() - started, 3)
+        _set(run, step="scores", checks_done=len(CHECKS))
+        progress("scores", len(CHECKS), len(CHECKS))
+        started = time.perf_counter()
+        with transaction.atomic():
+            _mark_reviewed(run)
+            _scores(run)
+            run.timings["scores"] = round(time.perf_counter() - started, 3)
+            _set(
+                run,
+                status=QualityRun.Status.SUCCEEDED,
+                finished=timezone.now(),
+                step="",
+                flag_count=QualityFlag.objects.filter(run=run).count(),
+                enterprises=_live_count(),
+                timings=run.timings,
+            )
+            # The previous runs' findings: only the newest is read. Their scores stay (change over time).
+            QualityFlag.objects.filter(run__lt=run.pk).delete()
+    except Exception as error:
+        logger.exception("Quality run %s stopped", run.pk)
+        QualityFlag.objects.filter(run=run).delete()
+        _set(run, status=QualityRun.Status.FAILED, finished=timezone.now(), error=str(error)[:2000])
+        raise
+    return run
+
+
+def _set(run: QualityRun, **fields) -> None:
+    for name, value in fields.items():
+        setattr(run, name, value)
+    QualityRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def _live_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM industries_enterprise WHERE deleted IS NULL")
+        return cursor.fetchone()[0]
+
+
+def _mark_reviewed(run: QualityRun) -> None:
+    """A finding staff checked and found right stays found, as reviewed: out of the open flags and the
+    scores. A pair's review is kept under its lower id and covers both of its flags."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE quality_qualityflag flag SET reviewed = true
+            FROM quality_qualityreview review
+            WHERE flag.run_id = %s AND review.check_name = flag.check_name
+              AND review.enterprise_id
+                  = least(flag.enterprise_id, coalesce(flag.other_id, flag.enterprise_id))
+              AND review.other_id IS NOT DISTINCT FROM
+                  CASE WHEN flag.other_id IS NULL THEN NULL
+                       ELSE greatest(flag.enterprise_id, flag.other_id) END
+            """,
+            [run.pk],
+        )
+
+
+def _scores(run: QualityRun) -> None:
+    """The run's figures per district and per upazila, over all enterprises and per survey round (the
+    rounds whose batches created or changed them)."""
+    rows = []
+    for by_round in (False, True):
+        counts = _area_counts(run, by_round=by_round)
+        checks = _area_checks(run, by_round=by_round)
+        for key, (enterprises, flagged, filled) in counts.items():
+            district, upazila, survey_round = key
+            rows.append(
+                QualityScore(
+                    run=run,
+                    district_id=district,
+                    upazila_id=upazila,
+                    survey_round_id=survey_round,
+                    enterprises=enterprises,
+                    flagged=flagged,
+                    checks=checks.get(key, {}),
+                    completeness={
+                        field: round(count / enterprises, 3)
+                        for field, count in zip(STAFF_FIELDS, filled, strict=True)
+                    },
+                    score=round(100 * (enterprises - flagged) / enterprises, 1),
+                )
+            )
+    QualityScore.objects.bulk_create(rows, batch_size=2000)
+
+
+def _area_source(by_round: bool) -> tuple[str, str]:
+    """The enterprises to group (FROM … and the round's column), all or one row per round they are in."""
+    if not by_round:
+        return "industries_enterprise e", "NULL::integer"
+    return (
+        """industries_enterprise e
+        JOIN (SELECT DISTINCT change.enterprise_id, batch.survey_round_id
+              FROM surveys_enterprisechange change
+              JOIN surveys_importbatch batch ON batch.id = change.batch_id) rounds
+          ON rounds.enterprise_id = e.id""",
+        "rounds.survey_round_id",
+    )
+
+
+def _area_counts(run: QualityRun, *, by_round: bool) -> dict:
+    source, survey_round = _area_source(by_round)
+    filled = ", ".join(f"count(*) FILTER (WHERE {filled_sql(field)})" for field in STAFF_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT e.district_id, CASE WHEN GROUPING(e.upazila_id) = 0 THEN e.upazila_id END,
+                   {survey_round} AS survey_round, count(*), count(open.enterprise_id), {filled}
+            FROM {source}
+            LEFT JOIN (SELECT DISTINCT enterprise_id FROM quality_qualityflag
+                       WHERE run_id = %s AND NOT reviewed) open ON open.enterprise_id = e.id
+            WHERE e.deleted IS NULL AND e.district_id IS NOT NULL
+            GROUP BY GROUPING SETS ((e.district_id, {survey_round}),
+                                    (e.district_id, e.upazila_id, {survey_round}))
+            """,
+            [run.pk],
+        )
+        return {
+            (district, upazila, round_id): (enterprises, flagged, filled)
+            for district, upazila, round_id, enterprises, flagged, *filled in cursor.fetchall()
+        }
+
+
+def _area_checks(run: QualityRun, *, by_round: bool) -> dict:
+    """{(district, upazila or None, round or None): {check: enterprises with it open}}."""
+    source, survey_round = _area_source(by_round)
+    found = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT e.district_id, CASE WHEN GROUPING(e.upazila_id) = 0 THEN e.upazila_id END,
+                   {survey_round} AS survey_round, flag.check_name, count(DISTINCT flag.enterprise_id)
+            FROM {source}
+            JOIN quality_qualityflag flag
+              ON flag.enterprise_id = e.id AND flag.run_id = %s AND NOT flag.reviewed
+            WHERE e.deleted IS NULL AND e.district_id IS NOT NULL
+            GROUP BY GROUPING SETS ((e.district_id, {survey_round}, flag.check_name),
+                                    (e.district_id, e.upazila_id, {survey_round}, flag.check_name))
+            """,
+            [run.pk],
+        )
+        for district, upazila, round_id, check, count in cursor.fetchall():
+            found[(district, upazila, round_id)][check] = count
+    return found
+
+
+@transaction.atomic
+def flag_review(
+    *, enterprise_id: int, check: str, other_id: int | None, user, note: str = ""
+) -> QualityReview:
+    """ "Checked, it is right": kept with who and when; the flag (both of a pair's) leaves the open ones at
+    once, and later runs find it reviewed."""
+    check = Check(check)
+    if other_id is not None:
+        enterprise_id, other_id = sorted((enterprise_id, other_id))
+    review, _created = QualityReview.objects.get_or_create(
+        enterprise_id=enterprise_id,
+        check_name=check,
+        other_id=other_id,
+        defaults={"reviewed_by": user, "note": note},
+    )
+    pair = {enterprise_id, other_id} - {None}
+    flags = QualityFlag.objects.filter(check_name=check, enterprise_id__in=pair)
+    flags = flags.filter(other_id__in=pair) if other_id is not None else flags.filter(other__isnull=True)
+    flags.update(reviewed=True)
+    return review
