@@ -19,6 +19,7 @@ urlpatterns = [
     path("tiles/", include((tile_urlpatterns, "tiles"))),
     path("payments/", include("payments.urls")),
     path("about/data/", views.about_data, name="about-data"),
+    path("", include("quality.urls")),
     path("", include("certificates.urls")),
     path("", include("storefronts.urls")),
     path("", include("ekshop.urls")),

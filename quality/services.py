@@ -226,3 +226,36 @@ def flag_review(
     flags = flags.filter(other_id__in=pair) if other_id is not None else flags.filter(other__isnull=True)
     flags.update(reviewed=True)
     return review
+
+
+class UnreadableWater(CodedError):
+    code = "water_unreadable"
+    message_en = "Cannot read water bodies from {value}: {reason}"
+    message_bn = "{value} থেকে জলাশয় পড়া যায়নি: {reason}"
+
+
+@transaction.atomic
+def water_bodies_load(*, path, name_field: str = "name", source: str) -> int:
+    """The polygons of ``path`` (in any CRS GDAL knows; stored as EPSG:4326), cut into pieces of at most
+    256 vertices (ST_Subdivide) so that the check's point-in-polygon probes small shapes. Replaces the
+    pieces an earlier load of ``source`` made. Lines and points are left out: water is an area here."""
+    import geopandas
+
+    try:
+        frame = geopandas.read_file(path)
+    except Exception as error:  # GDAL's errors are many classes; each means the same to the user
+        raise UnreadableWater(str(path), reason=str(error)[:300]) from error
+    if frame.crs is None:
+        raise UnreadableWater(str(path), reason="the file has no coordinate reference system")
+    frame = frame[frame.geometry.notna() & frame.geom_type.isin(["Polygon", "MultiPolygon"])].to_crs(4326)
+    names = frame[name_field].fillna("").astype(str) if name_field in frame else [""] * len(frame)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM quality_waterbody WHERE source = %s", [source])
+        for name, shape in zip(names, frame.geometry, strict=True):
+            cursor.execute(
+                "INSERT INTO quality_waterbody (name, source, geom) SELECT %s, %s, piece FROM ST_Subdivide("
+                "ST_CollectionExtract(ST_MakeValid(ST_GeomFromWKB(%s, 4326)), 3), 256) AS piece",
+                [name[:255], source[:255], shape.wkb],
+            )
+        cursor.execute("SELECT count(*) FROM quality_waterbody WHERE source = %s", [source])
+        return cursor.fetchone()[0]

@@ -18,6 +18,7 @@ PREFIXES = (
     "/certificates/",
     "/e/",
     "/ekshop/",
+    "/quality/",  # district offices' staff, as the office queue
 )
 LANGUAGES = {code for code, _ in settings.LANGUAGES}
 

@@ -253,3 +253,32 @@ def test_an_enterprise_last_surveyed_long_ago_is_stale(settings):
     assert stale == {"Old Looms"}
     assert next(iter(flags.values())).details["last_seen"] == "2013-06-30"
     assert created_now.pk not in flags
+
+
+def test_water_bodies_load_from_a_gis_file_in_another_crs(tmp_path):
+    import geopandas
+    from shapely.geometry import box
+
+    from quality.services import water_bodies_load
+
+    lon, lat = BOGURA_TOWN.x + 0.05, BOGURA_TOWN.y
+    river = geopandas.GeoDataFrame(
+        {"name": ["Karatoya"], "geometry": [box(lon - 0.001, lat - 0.01, lon + 0.001, lat + 0.01)]}, crs=4326
+    ).to_crs(32646)  # UTM 46N, as a survey office's file might be
+    path = tmp_path / "rivers.gpkg"
+    river.to_file(path)
+    assert water_bodies_load(path=path, source="test rivers") >= 1
+    assert water_bodies_load(path=path, source="test rivers") >= 1  # again: replaced, not doubled
+    assert WaterBody.objects.filter(source="test rivers").count() == 1
+    (wet,) = located_enterprises([Point(lon, lat, srid=4326)])
+    assert set(found(Check.IN_WATER)) == {wet.pk}
+
+
+def test_a_file_that_is_no_gis_file_is_refused_in_both_languages(tmp_path):
+    from quality.services import UnreadableWater, water_bodies_load
+
+    path = tmp_path / "rivers.gpkg"
+    path.write_text("not a geopackage")
+    with pytest.raises(UnreadableWater) as refused:
+        water_bodies_load(path=path, source="x")
+    assert "rivers.gpkg" in refused.value.message and "জলাশয়" in refused.value.message_bangla

@@ -1,0 +1,13 @@
+"""The data-quality page for staff, at /quality/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "quality"
+
+urlpatterns = [
+    path("quality/", views.quality_page, name="page"),
+    path("quality/review/", views.review, name="review"),
+    path("quality/run/", views.run_now, name="run"),
+]
