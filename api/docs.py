@@ -100,7 +100,14 @@ STATS_TABLE = {
     "required": ["by", "total", "groups"],
     "properties": {
         "by": {"type": "array", "items": {"type": "string"}},
-        "total": {"type": "object"},
+        "total": {
+            "type": "object",
+            "description": "The figures over the whole selection, and ``completeness``: the share (0–1) of "
+            "its enterprises with each public field filled (name_bn, name_en, address, isic_section, "
+            "product, workers_total, investment_bdt, year_established); null when the selection is "
+            "suppressed, a field's share null when nothing matched. "
+            "নির্বাচনের মোট হিসাব, এবং প্রতিটি তথ্যের ঘর কত অংশে পূরণ করা।",
+        },
         "groups": {"type": "array", "items": {"type": "object"}},
         "suppressed_below": {"type": "integer", "nullable": True},
         "data_as_of": {

@@ -47,6 +47,7 @@ from rest_framework.views import APIView
 from geodb.replicas import ReplicaReads
 from industries.freshness import data_as_of
 from industries.size_class import SizeClass
+from quality.completeness import PUBLIC_FIELDS, completeness_aggregates, shares
 
 from . import docs
 from .admin_units import LEVELS, geometry_sql, parse_simplify
@@ -103,7 +104,11 @@ def parse_format(params, by: list[str]) -> str:
 def _aggregates() -> dict:
     # sum(bigint) is numeric in PostgreSQL (a Decimal in Python, which JSON cannot take); the cast keeps it
     # an integer, and no national total comes near 9.2e18 BDT.
-    return {"count": Count("*"), **{f"sum_{f}": Cast(Sum(f), BigIntegerField()) for f in SUMMED}}
+    return {
+        "count": Count("*"),
+        **{f"sum_{f}": Cast(Sum(f), BigIntegerField()) for f in SUMMED},
+        **completeness_aggregates(),
+    }
 
 
 def _ordering(key: str):
@@ -138,6 +143,8 @@ def total_of(rows: list[dict]) -> dict:
     for field in SUMMED:
         stated = [row[f"sum_{field}"] for row in rows if row[f"sum_{field}"] is not None]
         total[f"sum_{field}"] = sum(stated) if stated or not rows else None
+    for field in PUBLIC_FIELDS:
+        total[f"filled_{field}"] = sum(row[f"filled_{field}"] for row in rows)
     return total
 
 
@@ -153,7 +160,11 @@ def shown(row: dict, *, keys: tuple[str, ...] = (), below: int) -> dict:
 def stats_json(queryset: QuerySet, *, by: list[str], below: int) -> dict:
     rows = stats_rows(queryset, by=by)
     keys = tuple(key for level in by for key in GROUP_KEYS[level])
-    total = shown(total_of(rows), below=below)
+    summed = total_of(rows)
+    total = shown(summed, below=below)
+    # The share of each public field filled, over the whole selection (quality.completeness): hidden with
+    # the figures when the selection is too small to show.
+    total["completeness"] = None if total["suppressed"] else shares(summed, summed["count"])
     groups = [shown(row, keys=keys, below=below) for row in rows] if by else [total]
     freshness = data_as_of()
     return {

@@ -26,6 +26,7 @@ from industries.data_version import data_version
 from industries.freshness import data_as_of
 from industries.models import District, Division, Upazila
 from industries.size_class import SizeClass
+from quality.completeness import PUBLIC_FIELDS
 
 # The query-string words the page keeps in its URL: the API's filters first, then the view.
 FILTER_PARAMS = ("division", "district", "upazila", "size", "sector", "q")
@@ -288,6 +289,7 @@ def map_page(request):
         # Sent with every tile (?v=): new data, new tile URLs, which nginx and browsers have not kept.
         "tileVersion": version,
         "sizes": sizes,
+        "completenessFields": [(field, str(label)) for field, (_kind, label) in PUBLIC_FIELDS.items()],
         "sectors": _choice_labels(SECTORS),
         "measures": _choice_labels(MEASURES),
         "kinds": {kind: strings[kind] for kind in ("manufacturing", "service")},

@@ -85,6 +85,12 @@ def test_the_map_filters_counts_switches_language_restores_a_link_and_opens_a_po
     wait_rendered(page, bogura)
     workers = page.locator("#workers-by-sex").inner_text()
     assert f"{bogura_stats['workers_female']:,}" in workers
+    # How complete Bogura's data is, as the API says (issue 15): a share for each public field.
+    filled = bogura_stats["completeness"]
+    expect(page.locator("#completeness dd")).to_have_count(len(filled))
+    expect(page.locator('#completeness dd[data-field="address"]')).to_have_text(
+        f"{round(100 * filled['address'], 1):g}%"
+    )
     expect(page.locator("#download-csv")).to_have_attribute(
         "href", f"/api/v1/enterprises/export.csv?division={RAJSHAHI}&district={BOGURA}"
     )

@@ -74,6 +74,23 @@ function renderSex(total) {
     + `<div class="stack-legend">${part("#0072B2", words.male, male, share)}${part("#CC79A7", words.female, female, 100 - share)}</div>`;
 }
 
+// The share of the selection with each public field filled (api.stats' total.completeness), under the
+// labels the page was given (maps.views: quality.completeness' fields).
+function renderCompleteness(total) {
+  const list = $("completeness");
+  list.replaceChildren();
+  const shares = total.completeness;
+  config.completenessFields.forEach(([field, label]) => {
+    const term = document.createElement("dt");
+    term.textContent = label;
+    const value = document.createElement("dd");
+    value.dataset.field = field;
+    const share = shares ? shares[field] : null;
+    value.textContent = total.suppressed ? hiddenMark() : share === null || share === undefined ? "–" : `${decimal(100 * share)}%`;
+    list.append(term, value);
+  });
+}
+
 function setDownloads(enabled) {
   [["download-csv", config.urls.exportCsv], ["download-geojson", config.urls.exportGeojson]].forEach(([id, url]) => {
     const link = $(id);
@@ -107,6 +124,7 @@ function render(size, sector) {
     .map((g) => ({ label: sectorLabel(g.isic_section), colour: "#2c7fb8", row: g, key: g.isic_section }));
   renderBars($("by-sector"), sectors, none || !sectors.length);
   renderSex(total);
+  renderCompleteness(total);
   const note = $("suppressed-note");
   note.hidden = !(total.suppressed || size.groups.some((g) => g.suppressed));
   note.textContent = words.hiddenNote;
