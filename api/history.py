@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from industries.history import enterprise_versions
 from industries.models import Enterprise
+from quality.selectors import merges_of
 
 from .exceptions import bilingual
 from .responses import json_response
@@ -46,5 +47,6 @@ class EnterpriseHistory(APIView):
             "id": pk,
             "deleted": enterprise is None or enterprise["deleted"] is not None,
             "versions": versions,
+            "merges": merges_of(pk),
         }
         return json_response(body)

@@ -5,6 +5,8 @@ import hashlib
 import orjson
 from django.conf import settings
 from django.core.cache import cache
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 from rest_framework.views import APIView
@@ -70,7 +72,20 @@ class EnterpriseDetail(ReplicaReads, APIView):
 
     @extend_schema(responses={(200, GEOJSON): EnterpriseSerializer})
     def get(self, request, pk: int):
-        data = EnterpriseSerializer(enterprise_get(pk), context={"request": request}).data
+        try:
+            enterprise = enterprise_get(pk)
+        except Http404:
+            # A duplicate merged into another (quality.services.enterprises_merge) leads to the one kept;
+            # 302, not 301: a merge can be undone.
+            kept = Enterprise.objects.filter(pk=pk, merged_into__isnull=False).values_list(
+                "merged_into", flat=True
+            )
+            if kept:
+                url = reverse("api:enterprise-detail", args=[kept[0]])
+                query = request.META.get("QUERY_STRING")
+                return HttpResponseRedirect(f"{url}?{query}" if query else url)
+            raise
+        data = EnterpriseSerializer(enterprise, context={"request": request}).data
         return geojson_response(orjson.dumps(data))
 
     @extend_schema(request=EnterpriseSerializer, responses={(200, GEOJSON): EnterpriseSerializer})

@@ -29,6 +29,12 @@ AREA_FIELDS = {
     "stated_district": District,
     "stated_upazila": Upazila,
 }
+# Other references, by id (the enterprise a duplicate was merged into).
+REFERENCE_FIELDS = frozenset(
+    field.name
+    for field in EnterpriseEvent._meta.concrete_fields
+    if field.is_relation and field.name in VERSION_FIELDS and field.name not in AREA_FIELDS
+)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
@@ -66,6 +72,10 @@ def _action(label: str, before: dict | None, after: dict) -> str:
         return "erased"  # a hard delete, outside the application (soft deletes are updates)
     if label == "baseline":
         return "recorded"  # the state when history began
+    if before is not None and before["merged_into"] is None and after["merged_into"] is not None:
+        return "merged"  # into another record of the same enterprise (quality.services.enterprises_merge)
+    if before is not None and before["merged_into"] is not None and after["merged_into"] is None:
+        return "merge undone"
     if before is not None and before["deleted"] is None and after["deleted"] is not None:
         return "deleted"
     if before is not None and before["deleted"] is not None and after["deleted"] is None:
@@ -112,6 +122,8 @@ def enterprise_versions(enterprise_id: int, *, personal: bool) -> list[dict]:
         after = {
             name: geocodes.get((AREA_FIELDS[name], getattr(last, f"{name}_id")))
             if name in AREA_FIELDS
+            else getattr(last, f"{name}_id")
+            if name in REFERENCE_FIELDS
             else _plain(getattr(last, name))
             for name in VERSION_FIELDS
         }

@@ -247,7 +247,12 @@ class Enterprise(models.Model):
     # What the source said, kept beside the computed class so the data-quality checks can list where the
     # two differ (quality.checks). Never used to classify.
     stated_size_class = models.CharField(
-        _("size class (stated)"), max_length=10, choices=SizeClass.choices, blank=True, default="", db_default=""
+        _("size class (stated)"),
+        max_length=10,
+        choices=SizeClass.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
 
     year_established = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)
@@ -264,6 +269,17 @@ class Enterprise(models.Model):
     # Deleting is soft (industries.services.enterprise_delete): the row leaves every public reading
     # (EnterpriseQuerySet.live) and keeps its history and import provenance, restorable in the admin.
     deleted = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    # A duplicate merged into another enterprise (quality.services.enterprises_merge): deleted, and a
+    # redirect to the one kept. Undoing the merge clears both.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
 
     objects = EnterpriseQuerySet.as_manager()
 

@@ -153,9 +153,17 @@ LAST_NAMES = [
 ]
 
 # Every column of the model but the id and those no generated row sets: the areas (located after the COPY,
-# as for every writer), ``deleted`` and the stated size class (a generated unit states none: the database
-# default, blank).
-NOT_GENERATED = {"id", "division_id", "district_id", "upazila_id", "deleted", "stated_size_class"}
+# as for every writer), ``deleted``, ``merged_into`` and the stated size class (a generated unit states
+# none: the database default, blank).
+NOT_GENERATED = {
+    "id",
+    "division_id",
+    "district_id",
+    "upazila_id",
+    "deleted",
+    "merged_into_id",
+    "stated_size_class",
+}
 COLUMNS = [field.column for field in Enterprise._meta.concrete_fields if field.column not in NOT_GENERATED]
 CHUNK_SIZE = 100_000
 

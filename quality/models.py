@@ -19,6 +19,7 @@ from industries.models import District, Enterprise, Upazila
 # Who may read the flags (the API's /quality/, the staff page) and who may decide about them.
 VIEW_PERMISSION = "quality.view_qualityflag"
 REVIEW_PERMISSION = "quality.add_qualityreview"
+MERGE_PERMISSION = "quality.add_enterprisemerge"
 
 
 class Check(models.TextChoices):
@@ -169,3 +170,38 @@ class WaterBody(models.Model):
 
     def __str__(self):
         return self.name or str(self.pk)
+
+
+class EnterpriseMerge(models.Model):
+    """Two records of one enterprise made one: ``merged`` is deleted and redirects to ``kept``, which takes
+    its registrations, its import batches and the fields it lacked. ``moved`` says what moved, so that the
+    merge can be undone exactly (quality.services.merge_undo); the history of both stays where it is, and
+    each version of the merge is in it."""
+
+    kept = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="merges_merged")
+    # {"registrations": [ids], "changes": [EnterpriseChange ids], "filled": {field: kept's value before}}
+    moved = models.JSONField(_("what moved"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("merged by")
+    )
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge of duplicates")
+        verbose_name_plural = _("merges of duplicates")
+        ordering = ["-merged_at"]
+        constraints = [
+            # One merge in force per duplicate: undone ones stay, as the record of what was done.
+            models.UniqueConstraint(
+                fields=["merged"], condition=Q(undone_at__isnull=True), name="one_merge_in_force"
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.merged_id} → #{self.kept_id}"

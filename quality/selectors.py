@@ -1,10 +1,10 @@
 """Reads of the data-quality findings: always those of the newest run that finished."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from industries.models import Enterprise
 
-from .models import Check, QualityFlag, QualityRun, QualityScore
+from .models import Check, EnterpriseMerge, QualityFlag, QualityRun, QualityScore
 
 
 def latest_run() -> QualityRun | None:
@@ -78,3 +78,23 @@ def score_history(*, district_id: int) -> QuerySet[QualityScore]:
         .select_related("run", "survey_round")
         .order_by("run_id", "survey_round_id")
     )
+
+
+def merges_of(enterprise_id: int) -> list[dict]:
+    """The merges an enterprise took part in, kept or merged, newest first: in its history, with whether
+    each is in force (an undone one stays, as the record of what was done)."""
+    merges = EnterpriseMerge.objects.filter(Q(kept_id=enterprise_id) | Q(merged_id=enterprise_id))
+    return [
+        {
+            "id": merge.pk,
+            "kept": merge.kept_id,
+            "merged": merge.merged_id,
+            "merged_at": merge.merged_at.isoformat(),
+            "undone_at": merge.undone_at.isoformat() if merge.undone_at else None,
+        }
+        for merge in merges.order_by("-merged_at")
+    ]
+
+
+def recent_merges(*, limit: int = 20) -> QuerySet[EnterpriseMerge]:
+    return EnterpriseMerge.objects.select_related("kept", "merged", "merged_by", "undone_by")[:limit]

@@ -4,14 +4,21 @@ import logging
 import time
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from industries.data_version import data_version_bump
 from industries.exceptions import CodedError
+from industries.history import history_context
+from industries.models import Enterprise
+from industries.services import enterprise_save
+from registrations.models import Application
+from surveys.models import EnterpriseChange
 
 from .checks import CHECKS, params
 from .completeness import STAFF_FIELDS, filled_sql
-from .models import Check, QualityFlag, QualityReview, QualityRun, QualityScore
+from .models import Check, EnterpriseMerge, QualityFlag, QualityReview, QualityRun, QualityScore
 
 logger = logging.getLogger(__name__)
 
@@ -259,3 +266,143 @@ def water_bodies_load(*, path, name_field: str = "name", source: str) -> int:
             )
         cursor.execute("SELECT count(*) FROM quality_waterbody WHERE source = %s", [source])
         return cursor.fetchone()[0]
+
+
+# --- merging duplicates ------------------------------------------------------------------------------------
+
+# What the kept enterprise takes from the merged one where it has nothing: each group as a whole (workers
+# by sex must agree with their total, a sector's division with its section), never a field it has.
+FILLED_GROUPS = (
+    ("name_bn",),
+    ("name_en",),
+    ("owner_name",),
+    ("owner_phone",),
+    ("owner_nid",),
+    ("address",),
+    ("isic_section", "isic_division"),
+    ("product", "product_bn"),
+    ("investment_bdt",),
+    ("workers_male", "workers_female", "workers_total"),
+    ("year_established",),
+    ("registration_no",),
+    ("stated_size_class",),
+)
+
+
+class MergeRefused(CodedError):
+    code = "merge_refused"
+    message_en = "These two cannot be merged: {reason}"
+    message_bn = "এ দুটি একীভূত করা যায় না: {reason_bn}"
+
+
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
+@transaction.atomic
+def enterprises_merge(*, kept_id: int, merged_id: int, user, note: str = "") -> EnterpriseMerge:
+    """Make ``merged`` a duplicate of ``kept``: kept takes merged's registrations, its import batches (those
+    it was not in itself) and every field group it lacks; merged is deleted and redirects to kept. Both
+    histories stay, each with the merge as a version. Undone by ``merge_undo``. Raises MergeRefused."""
+    rows = {e.pk: e for e in Enterprise.objects.select_for_update().filter(pk__in=[kept_id, merged_id])}
+    kept, merged = rows.get(kept_id), rows.get(merged_id)
+    if kept_id == merged_id:
+        raise MergeRefused(reason="it is the same enterprise", reason_bn="একই প্রতিষ্ঠান")
+    if kept is None or merged is None or kept.deleted or merged.deleted:
+        raise MergeRefused(
+            reason="one of them is deleted or already merged", reason_bn="একটি মুছে ফেলা বা আগেই একীভূত"
+        )
+    filled, taken = {}, {}
+    for group in FILLED_GROUPS:
+        if all(_blank(getattr(kept, f)) for f in group) and not all(
+            _blank(getattr(merged, f)) for f in group
+        ):
+            for field in group:
+                filled[field], taken[field] = getattr(kept, field), getattr(merged, field)
+                setattr(kept, field, taken[field])
+    registrations = list(Application.objects.filter(enterprise=merged).values_list("pk", flat=True))
+    Application.objects.filter(pk__in=registrations).update(enterprise=kept)
+    kept_batches = EnterpriseChange.objects.filter(enterprise=kept).values("batch_id")
+    changes = list(
+        EnterpriseChange.objects.filter(enterprise=merged)
+        .exclude(batch_id__in=kept_batches)
+        .values_list("pk", flat=True)
+    )
+    EnterpriseChange.objects.filter(pk__in=changes).update(enterprise=kept)
+    now = timezone.now()
+    with history_context(merge_of=merged.pk, merge_into=kept.pk):
+        # The number is unique: merged gives it up before kept takes it.
+        Enterprise.objects.filter(pk=merged.pk).update(
+            deleted=now,
+            merged_into=kept,
+            updated=now,
+            **({"registration_no": None} if "registration_no" in filled else {}),
+        )
+        if filled:
+            try:
+                enterprise_save(enterprise=kept)
+            except ValidationError as error:
+                raise MergeRefused(
+                    reason=f"the kept record would be invalid ({'; '.join(error.messages)})",
+                    reason_bn="রাখা তথ্যটি অবৈধ হয়ে যেত",
+                ) from error
+    merge = EnterpriseMerge.objects.create(
+        kept=kept,
+        merged=merged,
+        merged_by=user,
+        note=note,
+        moved={
+            "registrations": registrations,
+            "changes": changes,
+            "filled": _plain(filled),
+            "taken": _plain(taken),
+        },
+    )
+    transaction.on_commit(data_version_bump)
+    return merge
+
+
+def _plain(values: dict) -> dict:
+    return {
+        field: value if value is None or isinstance(value, int | str) else str(value)
+        for field, value in values.items()
+    }
+
+
+@transaction.atomic
+def merge_undo(*, merge: EnterpriseMerge, user) -> EnterpriseMerge:
+    """Undo a merge: the duplicate comes back as it was, with its registrations and batches, and the kept
+    enterprise gives back the fields it took (those not changed since). Raises MergeRefused if it was
+    undone already."""
+    merge = EnterpriseMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at is not None:
+        raise MergeRefused(reason="this merge was undone already", reason_bn="এই একীভূতকরণ আগেই বাতিল হয়েছে")
+    kept = Enterprise.objects.select_for_update().get(pk=merge.kept_id)
+    merged = Enterprise.objects.select_for_update().get(pk=merge.merged_id)
+    moved = merge.moved
+    Application.objects.filter(pk__in=moved.get("registrations", []), enterprise=kept).update(
+        enterprise=merged
+    )
+    EnterpriseChange.objects.filter(pk__in=moved.get("changes", []), enterprise=kept).update(
+        enterprise=merged
+    )
+    with history_context(merge_undone=merge.pk):
+        given_back = {}
+        taken = moved.get("taken", {})
+        for field, before in moved.get("filled", {}).items():
+            if _plain({field: getattr(kept, field)})[field] == taken.get(field):  # unchanged since the merge
+                given_back[field] = getattr(kept, field)
+                setattr(kept, field, before)
+        if given_back:
+            Enterprise.objects.filter(pk=kept.pk).update(**{f: getattr(kept, f) for f in given_back})
+        now = timezone.now()
+        Enterprise.objects.filter(pk=merged.pk).update(
+            deleted=None,
+            merged_into=None,
+            updated=now,
+            **({"registration_no": given_back["registration_no"]} if "registration_no" in given_back else {}),
+        )
+    merge.undone_at, merge.undone_by = timezone.now(), user
+    merge.save(update_fields=["undone_at", "undone_by"])
+    transaction.on_commit(data_version_bump)
+    return merge

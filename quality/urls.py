@@ -10,4 +10,6 @@ urlpatterns = [
     path("quality/", views.quality_page, name="page"),
     path("quality/review/", views.review, name="review"),
     path("quality/run/", views.run_now, name="run"),
+    path("quality/merge/", views.merge, name="merge"),
+    path("quality/merge/<int:pk>/undo/", views.undo_merge, name="undo_merge"),
 ]

@@ -24,10 +24,10 @@ from api.selectors import enterprise_list
 from industries.models import District
 
 from .completeness import STAFF_FIELDS
-from .models import REVIEW_PERMISSION, VIEW_PERMISSION, Check
+from .models import MERGE_PERMISSION, REVIEW_PERMISSION, VIEW_PERMISSION, Check, EnterpriseMerge
 from .reasons import reason
-from .selectors import area_scores, flagged_enterprises, latest_run, running_run, score_history
-from .services import flag_review
+from .selectors import area_scores, flagged_enterprises, latest_run, recent_merges, running_run, score_history
+from .services import MergeRefused, enterprises_merge, flag_review, merge_undo
 from .tasks import run_quality_checks
 
 PAGE_SIZE = 50
@@ -145,6 +145,8 @@ def quality_page(request):
         "history": _history(district, bangla=bangla) if district else [],
         "fields": [(field, label) for field, (_kind, label) in STAFF_FIELDS.items()],
         "may_review": request.user.has_perm(REVIEW_PERMISSION),
+        "may_merge": request.user.has_perm(MERGE_PERMISSION),
+        "merges": recent_merges() if request.user.has_perm(MERGE_PERMISSION) else [],
         "form": {name: params.get(name, "") for name in FORM_FILTERS},
         "other_language": ("en", "English") if bangla else ("bn", "বাংলা"),
         "config": {
@@ -188,6 +190,48 @@ def run_now(request):
         return refusal
     run_quality_checks.enqueue()
     messages.success(request, _("The checks will run now; this page shows their progress."))
+    return redirect(_back(request))
+
+
+@require_POST
+def merge(request):
+    """Merge a suspected duplicate (``merged``) into the enterprise kept."""
+    if (refusal := _staff(request, MERGE_PERMISSION)) is not None:
+        return refusal
+    try:
+        kept_id, merged_id = int(request.POST["kept"]), int(request.POST["merged"])
+        enterprises_merge(
+            kept_id=kept_id, merged_id=merged_id, user=request.user, note=request.POST.get("note", "")
+        )
+    except (KeyError, ValueError):
+        messages.error(request, _("That merge could not be made: reload the page and try again."))
+    except MergeRefused as refused:
+        messages.error(
+            request, refused.message_bangla if translation.get_language() == "bn" else refused.message
+        )
+    else:
+        messages.success(
+            request,
+            _("#%(merged)s is merged into #%(kept)s. Undo it under Merges if it was wrong.")
+            % {"merged": merged_id, "kept": kept_id},
+        )
+    return redirect(_back(request))
+
+
+@require_POST
+def undo_merge(request, pk: int):
+    if (refusal := _staff(request, MERGE_PERMISSION)) is not None:
+        return refusal
+    try:
+        merge_undo(merge=EnterpriseMerge.objects.get(pk=pk), user=request.user)
+    except EnterpriseMerge.DoesNotExist:
+        messages.error(request, _("No such merge."))
+    except MergeRefused as refused:
+        messages.error(
+            request, refused.message_bangla if translation.get_language() == "bn" else refused.message
+        )
+    else:
+        messages.success(request, _("The merge is undone: both enterprises are back as they were."))
     return redirect(_back(request))
 
 

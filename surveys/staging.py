@@ -47,10 +47,10 @@ ENTERPRISE = "industries_enterprise"
 MATCH_BY_JOIN_SHARE = 20
 
 # Columns the importer may set on an enterprise, and their staging types: every column of the model but the
-# record's own (id, timestamps, deleted, is_synthetic) and those staged apart or worked out here (the
-# location; the areas and district_mismatch, by locate_enterprises). Text as text: lengths are checked, row
-# by row, before (surveys.validate).
-_NOT_SET = {"id", "created", "updated", "deleted", "is_synthetic", "location"}
+# record's own (id, timestamps, deleted, merged_into, is_synthetic) and those staged apart or worked out
+# here (the location; the areas and district_mismatch, by locate_enterprises). Text as text: lengths are
+# checked, row by row, before (surveys.validate).
+_NOT_SET = {"id", "created", "updated", "deleted", "merged_into_id", "is_synthetic", "location"}
 _LOCATED = {"division_id", "district_id", "upazila_id", "district_mismatch"}
 FIELD_TYPES = {
     field.column: "text" if isinstance(field, CharField | TextField) else field.db_type(connection)

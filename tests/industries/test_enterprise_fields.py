@@ -33,8 +33,10 @@ def test_the_admin_shows_the_derived_fields_read_only():
 def test_every_writable_field_is_a_header_the_importer_knows():
     mapping = resolve_columns(list(WRITABLE_FIELDS))
     assert set(mapping.columns.values()) == set(WRITABLE_FIELDS) and not mapping.unmapped
-    # "district" and "upazila" are the stated ones, as headers: the derived ones are never written.
-    assert not set(WRITABLE_FIELDS) & ({*Enterprise.DERIVED_FIELDS, "is_synthetic"} - {"district", "upazila"})
+    # "district", "upazila" and "size_class" are the stated ones, as headers: the derived ones are never
+    # written.
+    stated = {"district", "upazila", "size_class"}
+    assert not set(WRITABLE_FIELDS) & ({*Enterprise.DERIVED_FIELDS, "is_synthetic"} - stated)
     assert {"latitude", "longitude"} <= set(WRITABLE_FIELDS)
 
 
@@ -47,5 +49,6 @@ def test_the_validator_gives_every_staged_column():
 def test_the_generator_writes_every_column_but_the_located_ones():
     columns = {field.column for field in Enterprise._meta.concrete_fields}
     assert set(COLUMNS) == columns - {"id", "division_id", "district_id", "upazila_id", "deleted"} - {
-        "stated_size_class"  # a generated unit states no size class
+        "stated_size_class",  # a generated unit states no size class
+        "merged_into_id",
     }
