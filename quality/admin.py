@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from .models import QualityReview, QualityRun, WaterBody
+from .models import MERGE_PERMISSION, EnterpriseMerge, QualityReview, QualityRun, WaterBody
+from .services import merge_undo
 
 
 @admin.register(QualityRun)
@@ -36,3 +38,30 @@ class QualityReviewAdmin(admin.ModelAdmin):
 class WaterBodyAdmin(LeafletGeoAdmin):
     list_display = ["name", "source"]
     search_fields = ["name"]
+
+
+@admin.register(EnterpriseMerge)
+class EnterpriseMergeAdmin(admin.ModelAdmin):
+    """Merges are made and undone on the data-quality page (or with the action here), never edited."""
+
+    list_display = ["__str__", "merged_by", "merged_at", "undone_by", "undone_at"]
+    list_filter = [("undone_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [field.name for field in EnterpriseMerge._meta.fields]
+    actions = ["undo_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Undo the selected merges"), permissions=["undo"])
+    def undo_selected(self, request, queryset):
+        undone = 0
+        for merge in queryset.filter(undone_at__isnull=True):
+            merge_undo(merge=merge, user=request.user)
+            undone += 1
+        self.message_user(request, _("%(count)d merge(s) undone.") % {"count": undone})
+
+    def has_undo_permission(self, request):
+        return request.user.has_perm(MERGE_PERMISSION)
