@@ -7,6 +7,10 @@ from industries.models import Enterprise
 from .models import Check, EnterpriseMerge, QualityFlag, QualityRun, QualityScore
 
 
+# The areas' boundaries: megabytes a page of rows that name their areas does not need.
+AREA_SHAPES = ("district__geom", "district__geom_simple", "upazila__geom", "upazila__geom_simple")
+
+
 def latest_run() -> QualityRun | None:
     return QualityRun.objects.filter(status=QualityRun.Status.SUCCEEDED).order_by("-pk").first()
 
@@ -43,6 +47,7 @@ def flagged_enterprises(
     return (
         enterprises.filter(Exists(flags.filter(enterprise=OuterRef("pk"))))
         .select_related("district", "upazila")
+        .defer(*AREA_SHAPES)
         .prefetch_related(Prefetch("quality_flags", queryset=flags, to_attr="found"))
         .order_by("id")
     )
@@ -66,7 +71,7 @@ def area_scores(
         return QualityScore.objects.none()
     scores = QualityScore.objects.filter(run=run, survey_round=survey_round)
     scores = scores.filter(upazila__isnull=level == "district")
-    return scores.select_related("district", "upazila")
+    return scores.select_related("district", "upazila").defer(*AREA_SHAPES)
 
 
 def score_history(*, district_id: int) -> QuerySet[QualityScore]:
