@@ -6,7 +6,6 @@ from industries.models import Enterprise
 
 from .models import Check, EnterpriseMerge, QualityFlag, QualityRun, QualityScore
 
-
 # The areas' boundaries: megabytes a page of rows that name their areas does not need.
 AREA_SHAPES = ("district__geom", "district__geom_simple", "upazila__geom", "upazila__geom_simple")
 

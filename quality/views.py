@@ -7,23 +7,28 @@ Everything comes from the newest finished run (quality.selectors); the list is t
 ``/api/v1/quality/``, a page at a time by enterprise id.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import ValidationError as BadRequest
 
 from api.filters import resolve_units
 from api.quality import quality_params
-from api.selectors import enterprise_list
+from api.selectors import enterprise_list, may_see_personal
 from industries.models import District
 
 from .completeness import STAFF_FIELDS
+from .exports import flagged_xlsx
 from .models import MERGE_PERMISSION, REVIEW_PERMISSION, VIEW_PERMISSION, Check, EnterpriseMerge
 from .reasons import reason
 from .selectors import area_scores, flagged_enterprises, latest_run, recent_merges, running_run, score_history
@@ -31,6 +36,7 @@ from .services import MergeRefused, enterprises_merge, flag_review, merge_undo
 from .tasks import run_quality_checks
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The list's filters: the API's words the form offers (any other of the API's words in the URL apply too).
 FORM_FILTERS = ("district", "upazila", "size", "sector", "q", "check")
 
@@ -142,6 +148,7 @@ def quality_page(request):
         "enterprises": listed,
         "matched": matched,
         "next_url": f"?{next_query.urlencode()}" if more else None,
+        "export_query": params.copy().urlencode(),
         "history": _history(district, bangla=bangla) if district else [],
         "fields": [(field, label) for field, (_kind, label) in STAFF_FIELDS.items()],
         "may_review": request.user.has_perm(REVIEW_PERMISSION),
@@ -160,6 +167,28 @@ def quality_page(request):
         },
     }
     return render(request, "quality/page.html", context)
+
+
+@require_GET
+def export(request):
+    """The flagged enterprises of the page's filters as an XLSX for field teams (quality.exports)."""
+    if (refusal := _staff(request)) is not None:
+        return refusal
+    params = request.GET
+    try:
+        checks, reviewed = quality_params(params)
+        enterprises = flagged_enterprises(
+            enterprise_list(params=params), run=latest_run(), checks=checks, reviewed=reviewed
+        )
+    except (BadRequest, ValidationError, ValueError) as problem:
+        return HttpResponseBadRequest(_bilingual(problem), content_type="text/plain; charset=utf-8")
+    language = "bn" if translation.get_language() == "bn" else "en"
+    body, rows = flagged_xlsx(enterprises, personal=may_see_personal(request.user), language=language)
+    area = slugify(params.get("district", "")) or "all"
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="quality-{area}-{date.today():%Y-%m-%d}.xlsx"'
+    response["X-Export-Rows"] = str(rows)
+    return response
 
 
 @require_POST
