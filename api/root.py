@@ -38,6 +38,12 @@ LINKS = [
         JSON,
         "Applications per office and state · আবেদনের সংখ্যা",
     ),
+    (
+        "quality",
+        "api:quality-list",
+        JSON,
+        "Data-quality findings per enterprise (staff, API key with permission) · ডেটার মান যাচাইয়ের ফলাফল",
+    ),
     ("ogc", "ogc:landing", JSON, "OGC API – Features, for QGIS, ArcGIS, GDAL · জিআইএস সফটওয়্যারের জন্য"),
     ("about-data", "about-data", HTML, "Where the data come from, and how to cite them · তথ্যের উৎস ও পদ্ধতি"),
 ]

@@ -41,6 +41,7 @@ def test_every_endpoint_and_the_docs_are_linked_and_answer(client):
         "upazilas": "/api/v1/upazilas/",
         "registrations": "/api/v1/registrations/",
         "registration-counts": "/api/v1/registrations/counts/",
+        "quality": "/api/v1/quality/",
         "ogc": "/ogc/",
         "about-data": "/about/data/",
     }
@@ -49,11 +50,11 @@ def test_every_endpoint_and_the_docs_are_linked_and_answer(client):
     assert by_rel["tiles"]["href"] == "http://testserver/tiles/enterprises/{z}/{x}/{y}.pbf"
     assert by_rel["enterprise-export"]["href"] == "http://testserver/api/v1/enterprises/export.{format}"
     assert by_rel["tiles"]["templated"] and by_rel["enterprise-export"]["templated"]
-    public = set(expected) - {"registrations", "registration-counts", "places"}
+    public = set(expected) - {"registrations", "registration-counts", "quality", "places"}
     for rel in public:
         assert client.get(by_rel[rel]["href"]).status_code == 200, rel
     assert client.get(by_rel["places"]["href"], {"q": "Bogura"}).status_code == 200
-    for rel in ("registrations", "registration-counts"):  # need an API key with permission
+    for rel in ("registrations", "registration-counts", "quality"):  # need an API key with permission
         assert client.get(by_rel[rel]["href"]).status_code == 401
     assert client.get(by_rel["tiles"]["href"].format(z=0, x=0, y=0)).status_code == 200
     export = client.get(by_rel["enterprise-export"]["href"].format(format="csv"))
