@@ -40,13 +40,22 @@ class EnterpriseHistory(APIView):
     )
     def get(self, request, pk: int):
         enterprise = Enterprise.objects.filter(pk=pk).values("deleted").first()
-        versions = enterprise_versions(pk, personal=may_see_personal(request.user))
+        personal = may_see_personal(request.user)
+        versions = enterprise_versions(pk, personal=personal)
         if enterprise is None and not versions:
             raise Http404
+        merges = merges_of(pk)
         body = {
             "id": pk,
             "deleted": enterprise is None or enterprise["deleted"] is not None,
             "versions": versions,
-            "merges": merges_of(pk),
+            "merges": merges,
+            # The duplicates merged into this one (and not given back), with their own versions: the
+            # history of both records, as the merge keeps it.
+            "merged_records": [
+                {"id": merge["merged"], "versions": enterprise_versions(merge["merged"], personal=personal)}
+                for merge in merges
+                if merge["kept"] == pk and merge["undone_at"] is None
+            ],
         }
         return json_response(body)

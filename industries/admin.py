@@ -113,7 +113,14 @@ class EnterpriseAdmin(LeafletGeoAdmin):
     actions = ["restore_selected"]
     autocomplete_fields = ["stated_district", "stated_upazila"]
     show_full_result_count = False  # an exact count of a million rows on every page is not worth it
-    readonly_fields = [*Enterprise.DERIVED_FIELDS, "created", "updated", "deleted", "merged_into"]
+    readonly_fields = [
+        *Enterprise.DERIVED_FIELDS,
+        "stated_size_class",
+        "created",
+        "updated",
+        "deleted",
+        "merged_into",
+    ]
     # A layout (groups, in the office's order), not a column list: tests/industries/test_enterprise_fields.py
     # checks that it shows every field of the model the admin may show, once.
     fieldsets = [

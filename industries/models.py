@@ -244,8 +244,8 @@ class Enterprise(models.Model):
     # Computed by industries.size_class.classify_size; the policy it was computed under is kept with it.
     size_class = models.CharField(_("size class"), max_length=10, choices=SizeClass.choices, blank=True)
     size_policy = models.CharField(_("size policy"), max_length=10, choices=Policy.choices, blank=True)
-    # What the source said, kept beside the computed class so the data-quality checks can list where the
-    # two differ (quality.checks). Never used to classify.
+    # What the survey file said, kept beside the computed class so the data-quality checks can list where
+    # the two differ (quality.checks). Never used to classify.
     stated_size_class = models.CharField(
         _("size class (stated)"),
         max_length=10,
@@ -253,6 +253,7 @@ class Enterprise(models.Model):
         blank=True,
         default="",
         db_default="",
+        editable=False,  # a survey file's word, kept as read (surveys.staging); not a field writers set
     )
 
     year_established = models.PositiveSmallIntegerField(_("year established"), null=True, blank=True)

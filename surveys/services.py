@@ -291,7 +291,6 @@ _HEADERS = {
     "location": ("latitude", "longitude"),
     "stated_district": ("district",),
     "stated_upazila": ("upazila",),
-    "stated_size_class": ("size_class",),
 }
 WRITABLE_FIELDS = tuple(
     header

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='stated_size_class',
-            field=models.CharField(blank=True, choices=[('cottage', 'Cottage'), ('micro', 'Micro'), ('small', 'Small'), ('medium', 'Medium'), ('large', 'Large')], db_default='', default='', max_length=10, verbose_name='size class (stated)'),
+            field=models.CharField(blank=True, choices=[('cottage', 'Cottage'), ('micro', 'Micro'), ('small', 'Small'), ('medium', 'Medium'), ('large', 'Large')], db_default='', default='', editable=False, max_length=10, verbose_name='size class (stated)'),
         ),
         migrations.AddField(
             model_name='enterpriseevent',
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterpriseevent',
             name='stated_size_class',
-            field=models.CharField(blank=True, choices=[('cottage', 'Cottage'), ('micro', 'Micro'), ('small', 'Small'), ('medium', 'Medium'), ('large', 'Large')], db_default='', default='', max_length=10, verbose_name='size class (stated)'),
+            field=models.CharField(blank=True, choices=[('cottage', 'Cottage'), ('micro', 'Micro'), ('small', 'Small'), ('medium', 'Medium'), ('large', 'Large')], db_default='', default='', editable=False, max_length=10, verbose_name='size class (stated)'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='enterprise',

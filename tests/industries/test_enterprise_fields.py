@@ -33,10 +33,8 @@ def test_the_admin_shows_the_derived_fields_read_only():
 def test_every_writable_field_is_a_header_the_importer_knows():
     mapping = resolve_columns(list(WRITABLE_FIELDS))
     assert set(mapping.columns.values()) == set(WRITABLE_FIELDS) and not mapping.unmapped
-    # "district", "upazila" and "size_class" are the stated ones, as headers: the derived ones are never
-    # written.
-    stated = {"district", "upazila", "size_class"}
-    assert not set(WRITABLE_FIELDS) & ({*Enterprise.DERIVED_FIELDS, "is_synthetic"} - stated)
+    # "district" and "upazila" are the stated ones, as headers: the derived ones are never written.
+    assert not set(WRITABLE_FIELDS) & ({*Enterprise.DERIVED_FIELDS, "is_synthetic"} - {"district", "upazila"})
     assert {"latitude", "longitude"} <= set(WRITABLE_FIELDS)
 
 

@@ -89,10 +89,11 @@ def test_the_merged_one_redirects_and_both_histories_show_the_merge(client, staf
         None,
         kept.pk,
     ]
-    assert (
-        json.loads(client.get(f"/api/v1/enterprises/{kept.pk}/history/").content)["merges"][0]["merged"]
-        == merged.pk
-    )
+    kept_history = json.loads(client.get(f"/api/v1/enterprises/{kept.pk}/history/").content)
+    assert kept_history["merges"][0]["merged"] == merged.pk
+    # The history of both records: the duplicate's own versions, from its import on.
+    (record,) = kept_history["merged_records"]
+    assert record["id"] == merged.pk and record["versions"][0]["batch"] is not None
 
 
 def test_undoing_a_merge_brings_both_back_as_they_were(client, staff, pair):
