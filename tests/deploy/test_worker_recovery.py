@@ -17,7 +17,6 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from industries.models import Enterprise
-from payments.tasks import TASK_PATH as RECONCILE_TASK
 from surveys.models import EnterpriseChange, ImportBatch, SurveyRound
 from surveys.services import import_batch_create
 from surveys.tasks import run_import_batch
@@ -28,8 +27,9 @@ WORKER = str(settings.BASE_DIR / "scripts" / "worker.py")
 
 
 def _import_task() -> DBTaskResult:
-    # The worker also queues online payments' reconciliation when it starts.
-    return DBTaskResult.objects.exclude(task_path=RECONCILE_TASK).get()
+    # The worker also queues online payments' reconciliation when it starts, and an import's change of data
+    # queues a run of the data-quality checks.
+    return DBTaskResult.objects.get(task_path=run_import_batch.module_path)
 
 
 def _worker(worker_id: str, media_root) -> tuple[list[str], dict[str, str]]:
