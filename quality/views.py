@@ -91,6 +91,17 @@ def _history(district: District, *, bangla: bool) -> list[dict]:
     return list(rows.values())[-10:]
 
 
+def _urls() -> dict[str, str]:
+    """The URLs each row of the list links to, reversed once a page rather than a few times a row."""
+    before, after = reverse("admin:industries_enterprise_change", args=[0]).split("/0/")
+    return {
+        "admin_before": f"{before}/",
+        "admin_after": f"/{after}",
+        "review": reverse("quality:review"),
+        "merge": reverse("quality:merge"),
+    }
+
+
 @require_GET
 def quality_page(request):
     if (refusal := _staff(request)) is not None:
@@ -149,6 +160,7 @@ def quality_page(request):
         "matched": matched,
         "next_url": f"?{next_query.urlencode()}" if more else None,
         "export_query": params.copy().urlencode(),
+        "urls": _urls(),
         "history": _history(district, bangla=bangla) if district else [],
         "fields": [(field, label) for field, (_kind, label) in STAFF_FIELDS.items()],
         "may_review": request.user.has_perm(REVIEW_PERMISSION),
@@ -160,6 +172,7 @@ def quality_page(request):
             "districts": reverse("api:district-list"),
             "upazilas": reverse("api:upazila-list"),
             "level": level,
+            "bangla": bangla,
             "district": district.code if district else None,
             "scores": {row["code"]: row["score"] for row in areas},
             "names": {row["code"]: row["name"] for row in areas},
