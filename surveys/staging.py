@@ -123,24 +123,7 @@ def stage_and_upsert(
         # The file's rows as they are: COPY into a bare table, read once by the statement that makes the
         # staging table. The text is made and sent a slice of rows at a time (memory).
         with phase("stage: COPY"):
-            cursor.execute(
-                f"CREATE TEMP TABLE {RAW} (id bigint, line integer, location geometry(Point, 4326), "
-                + ", ".join(f"{c} {t}" for c, t in FIELD_TYPES.items())
-                + ") ON COMMIT DROP"
-            )
-            # A thread sends each piece while the next is made (the database parses one while Python makes
-            # the other: two cores at work, not one after the other).
-            with cursor.cursor.copy(
-                f"COPY {RAW} (id, line, location, {', '.join(columns)}) FROM STDIN",
-                writer=QueuedLibpqWriter(cursor.cursor),
-            ) as copy:
-                chunks = stage_text(rows, columns)
-                while True:
-                    with phase("  stage: COPY text"):
-                        text = next(chunks, None)
-                    if text is None:
-                        break
-                    copy.write(text)
+            copy_raw(cursor, rows, columns)
             # For the areas' join (industries.locate.table_area_joins_sql).
             cursor.execute(f"CREATE INDEX ON {RAW} USING gist (location); ANALYZE {RAW}")
 
@@ -338,6 +321,56 @@ def _insert_created(cursor, columns: list[str], derived: list[str]) -> None:
         INSERT INTO {WRITTEN} SELECT id, new_id, 'created', line FROM fresh
         """
     )
+
+
+def copy_raw(cursor, rows: pd.DataFrame, columns: list[str], *, skip_blank: bool = True) -> None:
+    """The rows into a new temporary table RAW (id, line, location, ``columns``) by COPY. A column that is
+    blank in every row (no text, no number, no true: columns the file does not have) is not sent: the
+    table's default for it is that blank (what stage_text would have sent), so the table holds the same."""
+    blank = blank_columns(rows, columns) if skip_blank else {}
+    cursor.execute(
+        f"CREATE TEMP TABLE {RAW} (id bigint, line integer, location geometry(Point, 4326), "
+        + ", ".join(
+            f"{c} {FIELD_TYPES[c]}" + (f" DEFAULT {blank[c]}" if blank.get(c) else "") for c in columns
+        )
+        + ") ON COMMIT DROP"
+    )
+    sent = [c for c in columns if c not in blank]
+    # A thread sends each piece while the next is made (the database parses one while Python makes the
+    # other: two cores at work, not one after the other).
+    with cursor.cursor.copy(
+        f"COPY {RAW} (id, line, location, {', '.join(sent)}) FROM STDIN",
+        writer=QueuedLibpqWriter(cursor.cursor),
+    ) as copy:
+        chunks = stage_text(rows, sent)
+        while True:
+            with phase("  stage: COPY text"):
+                text = next(chunks, None)
+            if text is None:
+                break
+            copy.write(text)
+
+
+def blank_columns(rows: pd.DataFrame, columns: list[str]) -> dict[str, str | None]:
+    """The columns of ``columns`` that stage_text would send blank in every row, and that blank as SQL
+    (None: NULL): an empty string for text (NULL for a registration number, which is NULL when missing),
+    NULL for numbers, false for booleans."""
+    blank = {}
+    for column in columns:
+        kind, values = FIELD_TYPES[column], rows[column]
+        if kind == "text":
+            missing = values.isna()
+            if column == "registration_no":
+                if missing.all():
+                    blank[column] = None
+            elif (missing | (values.astype(object) == "")).all():
+                blank[column] = "''"
+        elif kind == "boolean":
+            if not values.to_numpy(dtype=bool).any():
+                blank[column] = "false"
+        elif np.isnan(values.to_numpy(dtype=float)).all():
+            blank[column] = None
+    return blank
 
 
 # COPY's text format escapes these (and "\\N" is NULL).

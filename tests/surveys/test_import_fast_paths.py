@@ -345,3 +345,40 @@ def test_the_versions_and_the_provenance_carry_no_index_that_nothing_reads():
         ("surveys_enterprisechange", ("enterprise_id", "batch_id")),
         ("surveys_enterprisechange", ("id",)),
     ]
+
+
+def test_the_staged_rows_are_the_same_when_blank_columns_are_not_sent():
+    import pandas as pd
+
+    from surveys.mapping import resolve_columns
+    from surveys.staging import FIELD_TYPES, RAW, blank_columns, copy_raw
+    from surveys.validate import validate
+
+    # A file without owners' NIDs, addresses, sectors or flags, and with one registration number and one
+    # figure; every other row blank there.
+    raw = pd.DataFrame(
+        {
+            "name": ["Karatoya Works", "পদ্মা\tমৃৎশিল্প", "Jamuna\\Works"],
+            "latitude": ["24.8465", "24.85", "24.86"],
+            "longitude": ["89.3697", "89.37", "89.38"],
+            "registration_no": ["", "R-1", ""],
+            "workers_total": ["", "12", ""],
+            "owner_phone": ["", "", ""],
+            "is_family_based": ["no", "", "না"],
+        }
+    )
+    rows = validate(raw, resolve_columns(list(raw.columns))).rows
+    rows = rows.assign(line=range(2, 2 + len(rows)))
+    columns = list(FIELD_TYPES)
+    blank = blank_columns(rows, columns)
+    assert {"owner_nid", "address", "owner_phone", "is_family_based", "investment_bdt"} <= set(blank)
+    assert not {"name_en", "name_bn", "registration_no", "workers_total"} & set(blank)
+
+    staged = []
+    with connection.cursor() as cursor:
+        for skip_blank in (False, True):
+            copy_raw(cursor, rows, columns, skip_blank=skip_blank)
+            cursor.execute(f"SELECT * FROM {RAW} ORDER BY id")
+            staged.append(cursor.fetchall())
+            cursor.execute(f"DROP TABLE {RAW}")
+    assert staged[0] == staged[1] and len(staged[0]) == 3
