@@ -380,7 +380,9 @@ def _identifiers(s: pd.Series, normalise: Callable[[pd.Series], pd.Series]) -> t
     """``normalise`` (canonical value or <NA>), then, where it failed, again without a float's ".0"."""
     result = normalise(s)  # the raw cell, so that exactly what the scalar function accepts is accepted
     text = s.str.strip()
-    rest = result.isna() & text.str.contains(_EXCEL_FLOAT, regex=True)
+    failed = result.isna().to_numpy(dtype=bool)  # the search for ".0" in those cells only
+    rest = pd.Series(False, index=s.index)
+    rest[failed] = text[failed].str.contains(_EXCEL_FLOAT, regex=True).to_numpy(dtype=bool)
     if rest.any():
         result[rest] = normalise(text[rest].str.replace(_EXCEL_FLOAT, "", regex=True))
     return result, _invalid(text, result)
