@@ -210,6 +210,7 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[63_000, 1_000_000])
     parser.add_argument("--profile", action="store_true", help="print the importer's time by phase")
     parser.add_argument("--files", type=Path, help="keep the generated files here, and reuse them")
+    parser.add_argument("--keep", action="store_true", help=f"leave {BENCH_DB} as the last size left it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         files = args.files or Path(tmp)
@@ -217,7 +218,8 @@ def main():
         for count in args.sizes:
             bench(count, Path(tmp), files, args.profile)
     connection.close()
-    psql("-c", f"DROP DATABASE IF EXISTS {BENCH_DB}", db="postgres")
+    if not args.keep:
+        psql("-c", f"DROP DATABASE IF EXISTS {BENCH_DB}", db="postgres")
 
 
 if __name__ == "__main__":

@@ -129,8 +129,13 @@ class EnterpriseQuerySet(models.QuerySet):
     exclude=["updated", "name_en_key", "name_bn_key"],
     level=pgtrigger.Statement,
     append_only=True,
-    # The areas as plain references: indexes on them would only slow every import down.
+    # The areas as plain references, and the location without the spatial index a PointField has: nothing
+    # reads versions by area or by place (only by enterprise), and each index would slow every import down
+    # (a GiST index took a million versions one by one).
     attrs={
+        "location": models.PointField(_("location"), srid=4326, spatial_index=False),
+    }
+    | {
         name: models.ForeignKey(
             model,
             on_delete=models.DO_NOTHING,

@@ -64,8 +64,33 @@ def _on_distinct(parse: Callable[..., tuple[pd.Series, ...]], s: pd.Series, *arg
         return tuple(pd.Series(r.array.take(codes), index=s.index, name=s.name) for r in results)
 
 
+# Cells made of these only are left as they are by _clean (no table changes them, none is a space), so they
+# skip it: the coordinates, amounts and counts of a large file, a million distinct values each.
+_PLAIN = "0123456789.+-eE"
+assert not any(ord(c) in _BASE or ord(c) in _COORD or c.isspace() for c in _PLAIN)
+_PLAIN_CODES = np.zeros(128, dtype=bool)
+_PLAIN_CODES[[ord(c) for c in _PLAIN]] = True
+_PLAIN_CODES[0] = True  # numpy's padding of shorter strings (a NUL in a cell is left as it is too)
+_PLAIN_WIDTH = 24  # longer cells go through _clean (a fixed-width array of them would be large)
+
+
+def _plain(s: pd.Series) -> np.ndarray:
+    """True where the cell is made of _PLAIN characters only (vectorised: code points, no per-cell call)."""
+    plain = np.zeros(len(s), dtype=bool)
+    short = (s.str.len() <= _PLAIN_WIDTH).to_numpy(dtype=bool)
+    if short.any():
+        codes = s[short].to_numpy(dtype=f"U{_PLAIN_WIDTH}").view(np.uint32).reshape(int(short.sum()), -1)
+        plain[short] = _PLAIN_CODES[np.minimum(codes, 127)].all(axis=1) & (codes < 128).all(axis=1)
+    return plain
+
+
 def _clean(s: pd.Series, table=_BASE) -> pd.Series:
-    return s.str.translate(table).str.strip()
+    plain = _plain(s)
+    if plain.all():
+        return s.copy()
+    text = s.copy()
+    text[~plain] = s[~plain].str.translate(table).str.strip()
+    return text
 
 
 def _number(column: pd.Series) -> pd.Series:
@@ -380,7 +405,9 @@ def _identifiers(s: pd.Series, normalise: Callable[[pd.Series], pd.Series]) -> t
     """``normalise`` (canonical value or <NA>), then, where it failed, again without a float's ".0"."""
     result = normalise(s)  # the raw cell, so that exactly what the scalar function accepts is accepted
     text = s.str.strip()
-    rest = result.isna() & text.str.contains(_EXCEL_FLOAT, regex=True)
+    failed = result.isna().to_numpy(dtype=bool)  # the search for ".0" in those cells only
+    rest = pd.Series(False, index=s.index)
+    rest[failed] = text[failed].str.contains(_EXCEL_FLOAT, regex=True).to_numpy(dtype=bool)
     if rest.any():
         result[rest] = normalise(text[rest].str.replace(_EXCEL_FLOAT, "", regex=True))
     return result, _invalid(text, result)

@@ -6,8 +6,10 @@ midway (even kill -9) leaves them exactly as before. Running the same file again
 picks up the unfinished batch and completes it.
 """
 
+import contextvars
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +36,7 @@ from .readers import read_table
 from .readers.base import short_reason
 from .reasons import REASONS, REJECT
 from .report import issues_by_row, write_report
-from .staging import stage_and_upsert
+from .staging import RowIssues, stage_and_upsert
 from .storage import random_name
 from .timing import phase, record
 from .validate import validate
@@ -234,10 +236,20 @@ def _run(batch: ImportBatch, progress: Progress) -> None:
         # The versions this writes (database triggers) name the batch and who started it.
         with transaction.atomic(), history_context(batch=batch.pk, user=batch.created_by_id):
             lock_enterprise_writes()
-            outcome = stage_and_upsert(rows, fields_present=present, batch_id=batch.pk)
-            # The report is written before the commit: if it cannot be (a full disk), nothing is changed.
-            with phase("report"):
-                fields = _outcome_fields(batch, raw, lines, validated, outcome, written)
+            # The report is written while the database writes the enterprises (a thread: Python's work on
+            # one core, the database's on the other), from the issues known once the rows are checked
+            # against the database; and before the commit: if it cannot be (a full disk), nothing is changed.
+            with _ReportWriter(raw, lines, validated, written) as report:
+                outcome = stage_and_upsert(
+                    rows, fields_present=present, batch_id=batch.pk, checked=report.start
+                )
+                with phase("report (left to wait for)"):
+                    fields = {
+                        "created_count": outcome.created,
+                        "updated_count": outcome.updated,
+                        "unchanged_count": outcome.unchanged,
+                        **report.fields(),
+                    }
             if batch.dry_run:
                 raise _DryRunRollback
             committing = time.perf_counter()
@@ -252,28 +264,66 @@ def _run(batch: ImportBatch, progress: Progress) -> None:
     _set(batch, **fields)
 
 
-def _outcome_fields(batch, raw, lines, validated, outcome, written: list[Path]) -> dict:
-    """The batch's counts, and its report (its files' paths appended to ``written`` as they are made)."""
-    validated.add_issues(outcome.outside_upazilas, "outside_upazilas")
-    validated.add_issues(outcome.duplicates, "duplicate_in_file")
-    validated.add_issues(outcome.mismatched, "district_mismatch")
+class _ReportWriter:
+    """The batch's report, written in a thread of its own once the issues are all known (``start``); its
+    files' paths are appended to ``written`` as they are made. Leaving the block waits for the thread."""
 
-    summary = _outcome_counts(validated.issues)
-    fields = {
-        "created_count": outcome.created,
-        "updated_count": outcome.updated,
-        "unchanged_count": outcome.unchanged,
-        **summary,
-    }
-    if not validated.issues.empty:
-        storage = ImportBatch.report_csv.field.storage
-        base = random_name("imports/reports", "report")
-        csv_name, xlsx_name = f"{base}.csv", f"{base}.xlsx"
-        write_report(
-            raw, lines, validated.issues, Path(storage.path(csv_name)), Path(storage.path(xlsx_name)), written
-        )
-        fields |= {"report_csv": csv_name, "report_xlsx": xlsx_name}
-    return fields
+    def __init__(self, raw, lines, validated, written: list[Path]):
+        self.raw, self.lines, self.validated, self.written = raw, lines, validated, written
+        self._thread: threading.Thread | None = None
+        self._fields: dict = {}
+        self._error: BaseException | None = None
+
+    def start(self, checked: RowIssues) -> None:
+        """The database's issues (rows outside every upazila, duplicates in the file, district mismatches)
+        added to the validation's, and the report begun."""
+        validated = self.validated
+        validated.add_issues(checked.outside_upazilas, "outside_upazilas")
+        validated.add_issues(checked.duplicates, "duplicate_in_file")
+        validated.add_issues(checked.mismatched, "district_mismatch")
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._write,))
+        self._thread.start()
+
+    def _write(self) -> None:
+        try:
+            with phase("report"):
+                self._fields = _outcome_counts(self.validated.issues)
+                if self.validated.issues.empty:
+                    return
+                storage = ImportBatch.report_csv.field.storage
+                base = random_name("imports/reports", "report")
+                csv_name, xlsx_name = f"{base}.csv", f"{base}.xlsx"
+                write_report(
+                    self.raw,
+                    self.lines,
+                    self.validated.issues,
+                    Path(storage.path(csv_name)),
+                    Path(storage.path(xlsx_name)),
+                    self.written,
+                )
+                self._fields |= {"report_csv": csv_name, "report_xlsx": xlsx_name}
+        except BaseException as error:  # raised again in the importing thread
+            self._error = error
+
+    def fields(self) -> dict:
+        """The batch's counts of rejected and warned rows and its report's files, once written (the error,
+        if it could not be)."""
+        if self._thread is None:  # never started: no rows were checked against the database
+            self._write()
+        self._join()
+        if self._error is not None:
+            raise self._error
+        return self._fields
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._join()  # an import that failed removes the files once the thread is done with them
 
 
 def _outcome_counts(issues) -> dict[str, int]:

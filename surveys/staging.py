@@ -14,7 +14,7 @@ rejected as duplicates. A matched enterprise whose imported fields are all equal
 written at all, which is what makes re-importing a file a no-op.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -23,6 +23,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import CharField, TextField
+from psycopg.copy import QueuedLibpqWriter
 
 from industries.data_version import data_version_bump
 from industries.locate import mismatch_sql, table_area_joins_sql
@@ -43,6 +44,7 @@ STAGE = "import_stage"
 RAW = "import_raw"
 WRITTEN = "import_written"
 ENTERPRISE = "industries_enterprise"
+CHANGES = "surveys_enterprisechange"
 # A file of at least 1/MATCH_BY_JOIN_SHARE as many rows as are stored is matched by name in one join.
 MATCH_BY_JOIN_SHARE = 20
 
@@ -82,13 +84,19 @@ FIELD_COLUMNS = {
 
 
 @dataclass
-class StageResult:
+class RowIssues:
+    """What checking the rows against the database found: positions (row index in the file)."""
+
+    outside_upazilas: list[int]
+    duplicates: list[int]
+    mismatched: list[int]
+
+
+@dataclass
+class StageResult(RowIssues):
     created: int
     updated: int
     unchanged: int
-    outside_upazilas: list[int]  # positions (row index in the file)
-    duplicates: list[int]
-    mismatched: list[int]
 
 
 def columns_to_write(fields_present: set[str]) -> list[str]:
@@ -99,7 +107,14 @@ def columns_to_write(fields_present: set[str]) -> list[str]:
     return [c for c in FIELD_TYPES if c in columns]
 
 
-def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: int) -> StageResult:
+def stage_and_upsert(
+    rows: pd.DataFrame,
+    *,
+    fields_present: set[str],
+    batch_id: int,
+    checked: Callable[[RowIssues], None] = lambda issues: None,
+) -> StageResult:
+    """``checked`` is called with the rows' issues as soon as they are known, before the writes."""
     columns = list(FIELD_TYPES)
     same_place = same_place_params()
     with connection.cursor() as cursor:
@@ -109,21 +124,7 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         # The file's rows as they are: COPY into a bare table, read once by the statement that makes the
         # staging table. The text is made and sent a slice of rows at a time (memory).
         with phase("stage: COPY"):
-            cursor.execute(
-                f"CREATE TEMP TABLE {RAW} (id bigint, line integer, location geometry(Point, 4326), "
-                + ", ".join(f"{c} {t}" for c, t in FIELD_TYPES.items())
-                + ") ON COMMIT DROP"
-            )
-            with cursor.cursor.copy(
-                f"COPY {RAW} (id, line, location, {', '.join(columns)}) FROM STDIN"
-            ) as copy:
-                chunks = stage_text(rows, columns)
-                while True:
-                    with phase("  stage: COPY text"):
-                        text = next(chunks, None)
-                    if text is None:
-                        break
-                    copy.write(text)
+            copy_raw(cursor, rows, columns)
             # For the areas' join (industries.locate.table_area_joins_sql).
             cursor.execute(f"CREATE INDEX ON {RAW} USING gist (location); ANALYZE {RAW}")
 
@@ -218,6 +219,10 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
             )
             duplicates = [r[0] for r in cursor.fetchall()]
             cursor.execute("SELECT set_config('enable_mergejoin', %s, true)", [mergejoin])
+        with phase("counts"):
+            cursor.execute(f"SELECT id FROM {STAGE} WHERE district_mismatch")
+            mismatched = [r[0] for r in cursor.fetchall()]
+        checked(RowIssues(outside_upazilas=outside, duplicates=duplicates, mismatched=mismatched))
 
         # 4. Unchanged, updated, created: a matched enterprise whose imported fields are all equal is left
         #    as it is; the others are written, each write recorded as the batch's change with its line.
@@ -248,17 +253,17 @@ def stage_and_upsert(rows: pd.DataFrame, *, fields_present: set[str], batch_id: 
         with phase("insert created enterprises"):
             cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE target_id IS NULL")
             created = cursor.fetchone()[0]
-            with rebuilt_indexes(cursor, created):
+            with rebuilt_indexes(cursor, created) as rebuilt:
                 _insert_created(cursor, columns, derived)
-        with phase("enterprise changes (import provenance)"):
+        with (
+            phase("enterprise changes (import provenance)"),
+            checked_at_once(cursor, CHANGES, ENTERPRISE, rebuilt),
+        ):
             cursor.execute(
-                "INSERT INTO surveys_enterprisechange (enterprise_id, batch_id, action, line) "
+                f"INSERT INTO {CHANGES} (enterprise_id, batch_id, action, line) "
                 f"SELECT enterprise_id, %s, action, line FROM {WRITTEN} ORDER BY position",
                 [batch_id],
             )
-        with phase("counts"):
-            cursor.execute(f"SELECT id FROM {STAGE} WHERE district_mismatch")
-            mismatched = [r[0] for r in cursor.fetchall()]
         cursor.execute(f"DROP TABLE {STAGE}, {WRITTEN}")
         if triggers_timed:
             _record_trigger_time(cursor)
@@ -317,6 +322,56 @@ def _insert_created(cursor, columns: list[str], derived: list[str]) -> None:
         INSERT INTO {WRITTEN} SELECT id, new_id, 'created', line FROM fresh
         """
     )
+
+
+def copy_raw(cursor, rows: pd.DataFrame, columns: list[str], *, skip_blank: bool = True) -> None:
+    """The rows into a new temporary table RAW (id, line, location, ``columns``) by COPY. A column that is
+    blank in every row (no text, no number, no true: columns the file does not have) is not sent: the
+    table's default for it is that blank (what stage_text would have sent), so the table holds the same."""
+    blank = blank_columns(rows, columns) if skip_blank else {}
+    cursor.execute(
+        f"CREATE TEMP TABLE {RAW} (id bigint, line integer, location geometry(Point, 4326), "
+        + ", ".join(
+            f"{c} {FIELD_TYPES[c]}" + (f" DEFAULT {blank[c]}" if blank.get(c) else "") for c in columns
+        )
+        + ") ON COMMIT DROP"
+    )
+    sent = [c for c in columns if c not in blank]
+    # A thread sends each piece while the next is made (the database parses one while Python makes the
+    # other: two cores at work, not one after the other).
+    with cursor.cursor.copy(
+        f"COPY {RAW} (id, line, location, {', '.join(sent)}) FROM STDIN",
+        writer=QueuedLibpqWriter(cursor.cursor),
+    ) as copy:
+        chunks = stage_text(rows, sent)
+        while True:
+            with phase("  stage: COPY text"):
+                text = next(chunks, None)
+            if text is None:
+                break
+            copy.write(text)
+
+
+def blank_columns(rows: pd.DataFrame, columns: list[str]) -> dict[str, str | None]:
+    """The columns of ``columns`` that stage_text would send blank in every row, and that blank as SQL
+    (None: NULL): an empty string for text (NULL for a registration number, which is NULL when missing),
+    NULL for numbers, false for booleans."""
+    blank = {}
+    for column in columns:
+        kind, values = FIELD_TYPES[column], rows[column]
+        if kind == "text":
+            missing = values.isna()
+            if column == "registration_no":
+                if missing.all():
+                    blank[column] = None
+            elif (missing | (values.astype(object) == "")).all():
+                blank[column] = "''"
+        elif kind == "boolean":
+            if not values.to_numpy(dtype=bool).any():
+                blank[column] = "false"
+        elif np.isnan(values.to_numpy(dtype=float)).all():
+            blank[column] = None
+    return blank
 
 
 # COPY's text format escapes these (and "\\N" is NULL).
@@ -389,13 +444,7 @@ def rebuilt_indexes(cursor, created: int) -> Iterator[bool]:
         return
     try:
         with transaction.atomic():
-            cursor.execute("SELECT current_setting('lock_timeout')")
-            before = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true)", [settings.IMPORT_REBUILD_LOCK_TIMEOUT]
-            )
-            cursor.execute(f"LOCK TABLE {ENTERPRISE} IN ACCESS EXCLUSIVE MODE")
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+            _lock_within_timeout(cursor, ENTERPRISE)
     except OperationalError:  # readers hold the table: add the rows to the indexes as they are
         yield False
         return
@@ -412,6 +461,7 @@ def rebuilt_indexes(cursor, created: int) -> Iterator[bool]:
         [ENTERPRISE],
     )
     foreign_keys = cursor.fetchall()
+    _check_now(cursor, ENTERPRISE)  # an ALTER TABLE waits for no check (the updates' of the areas' keys)
     for name, _ in foreign_keys:
         cursor.execute(f'ALTER TABLE {ENTERPRISE} DROP CONSTRAINT "{name}"')
     for name, _ in indexes:
@@ -423,6 +473,72 @@ def rebuilt_indexes(cursor, created: int) -> Iterator[bool]:
             cursor.execute(definition)
         for name, definition in foreign_keys:
             cursor.execute(f'ALTER TABLE {ENTERPRISE} ADD CONSTRAINT "{name}" {definition}')
+
+
+@contextmanager
+def checked_at_once(cursor, table: str, referenced: str, locked: bool) -> Iterator[None]:
+    """Around an INSERT of many rows into ``table``: its foreign keys to ``referenced`` (whose ACCESS
+    EXCLUSIVE lock this transaction holds, when ``locked``) dropped before and added again after, as they
+    were, so that they are checked in one join rather than a lookup (and a row lock) per row and key at the
+    commit. ``table`` is locked against reading from here to the commit, as ``referenced`` already is; if
+    that lock cannot be had within IMPORT_REBUILD_LOCK_TIMEOUT, or ``referenced`` is not locked, the keys
+    are checked row by row as usual. Keys to other tables are left alone: dropping one would lock the other
+    table (surveys_importbatch: other batches' progress) until the commit."""
+    if not locked:
+        yield
+        return
+    try:
+        with transaction.atomic():
+            _lock_within_timeout(cursor, table)
+    except OperationalError:
+        yield
+        return
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND confrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [table, referenced],
+    )
+    foreign_keys = cursor.fetchall()
+    # The checks pending are run now, and those of the other keys at the end of the INSERT rather than at
+    # the commit: an ALTER TABLE cannot run while its table has some pending.
+    deferred = _check_now(cursor, table)
+    for name, _ in foreign_keys:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    kept = [name for name in deferred if name not in dict(foreign_keys)]
+    yield
+    if kept:
+        cursor.execute(f"SET CONSTRAINTS {_names(kept)} DEFERRED")
+    with phase("  add its foreign keys again"):
+        for name, definition in foreign_keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _check_now(cursor, table: str) -> list[str]:
+    """Make the deferred constraints of ``table`` immediate for the rest of the transaction (or until set
+    back): the checks pending for them are run now. Returns their names."""
+    cursor.execute(
+        "SELECT conname FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND condeferrable AND condeferred ORDER BY conname",
+        [table],
+    )
+    names = [r[0] for r in cursor.fetchall()]
+    if names:
+        cursor.execute(f"SET CONSTRAINTS {_names(names)} IMMEDIATE")
+    return names
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _lock_within_timeout(cursor, table: str) -> None:
+    """ACCESS EXCLUSIVE on ``table`` to the end of the transaction; OperationalError if it is not granted
+    within IMPORT_REBUILD_LOCK_TIMEOUT (call it inside a savepoint)."""
+    cursor.execute("SELECT current_setting('lock_timeout')")
+    before = cursor.fetchone()[0]
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [settings.IMPORT_REBUILD_LOCK_TIMEOUT])
+    cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
 
 
 def _time_triggers(cursor) -> bool:

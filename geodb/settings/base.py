@@ -260,6 +260,8 @@ IMPORT_WORK_MEM = os.environ.get("GEODB_IMPORT_WORK_MEM", "256MB")
 # than adding a million rows to them one by one. While it does, the enterprise table is locked against
 # reading too, until the import commits: for a first national load, not for the usual batch. If the lock
 # cannot be had within IMPORT_REBUILD_LOCK_TIMEOUT (a long report is reading), the rows go in one by one.
+# Such a batch also checks its provenance rows' key to the enterprises in one join, locking the provenance
+# table (surveys_enterprisechange) the same way from its INSERT on, if it can within the same timeout.
 IMPORT_REBUILD_INDEXES_ROWS = int(os.environ.get("GEODB_IMPORT_REBUILD_INDEXES_ROWS", 50_000))
 IMPORT_REBUILD_LOCK_TIMEOUT = os.environ.get("GEODB_IMPORT_REBUILD_LOCK_TIMEOUT", "5s")
 

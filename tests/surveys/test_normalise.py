@@ -654,3 +654,21 @@ def test_cells_that_are_not_strings():
     value, invalid = n.parse_integer(pd.Series([12, 7.0, None, "৩"], name="workers"))
     assert value.tolist() == [12.0, 7.0, pytest.approx(float("nan"), nan_ok=True), 3.0]
     assert not invalid.any() and value.name == "workers"
+
+
+def test_clean_leaves_plain_numbers_as_they_are_and_cleans_the_rest_as_ever():
+    import random
+
+    from surveys.normalise import _BASE, _COORD, _PLAIN, _clean
+
+    generator = random.Random(5)
+    odd = "০১২৩৪৫৬৭৮৯\u00a0\u202f\u2007\t\r\n \u2212\u2013\u200b\ufeff\u00ad°º˚′’″“()[]{}NSEWx,\x00"
+    alphabet = _PLAIN * 4 + odd
+    cells = ["", "24.8465", "-89.1", "1e5", " 24.8", "২৪.৮", "24.8\u200b", "x" * 40, "1" * 30 + " "]
+    cells += [
+        "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 30))) for _ in range(3000)
+    ]
+    series = pd.Series(cells, dtype=str)
+    for table in (_BASE, _COORD):
+        expected = [cell.translate(table).strip() for cell in cells]
+        assert _clean(series, table).tolist() == expected
