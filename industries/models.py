@@ -134,6 +134,16 @@ class EnterpriseQuerySet(models.QuerySet):
     # (a GiST index took a million versions one by one).
     attrs={
         "location": models.PointField(_("location"), srid=4326, spatial_index=False),
+        "merged_into": models.ForeignKey(
+            "industries.Enterprise",
+            on_delete=models.DO_NOTHING,
+            db_constraint=False,
+            db_index=False,
+            null=True,
+            blank=True,
+            related_name="+",
+            related_query_name="+",
+        ),
     }
     | {
         name: models.ForeignKey(
@@ -277,12 +287,15 @@ class Enterprise(models.Model):
     deleted = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
     # A duplicate merged into another enterprise (quality.services.enterprises_merge): deleted, and a
     # redirect to the one kept. Undoing the merge clears both.
+    # No index: nothing looks enterprises up by it (quality.EnterpriseMerge says which merged into which),
+    # and each index slows every import.
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         editable=False,
+        db_index=False,
         related_name="merged",
         verbose_name=_("merged into"),
     )

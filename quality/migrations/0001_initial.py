@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('industries', '0008_enterprise_stated_size_class_merged_into'),
+        ('industries', '0009_enterprise_stated_size_class_merged_into'),
         ('surveys', '0002_private_files_one_unfinished_batch'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
