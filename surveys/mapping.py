@@ -18,6 +18,9 @@ from .exceptions import BadMapping
 
 # field -> header variants seen in BSCIC survey sheets, Kobo forms and GIS layers.
 HEADER_VARIANTS: dict[str, list[str]] = {
+    # Our own id of the enterprise, as the data-quality sheet for field teams gives it (quality.exports):
+    # a row that carries it updates that enterprise, wherever its corrected point or name now is.
+    "enterprise_id": ["enterprise id", "gis id", "id in the gis", "প্রতিষ্ঠান আইডি"],
     "registration_no": [
         "registration no",
         "registration number",

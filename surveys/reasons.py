@@ -123,6 +123,12 @@ _REASONS = [
         "উৎপাদন না সেবা তা উল্লেখ নেই বা অজানা; উৎপাদন ধরা হয়েছে।",
     ),
     Reason(
+        "enterprise_id_invalid",
+        WARN,
+        "The enterprise id is not a number; the row is matched by registration number or name instead.",
+        "প্রতিষ্ঠান আইডি সংখ্যা নয়; সারিটি নিবন্ধন নম্বর বা নাম দিয়ে মেলানো হয়েছে।",
+    ),
+    Reason(
         "size_class_differs",
         WARN,
         "The size class in the file differs from the one computed; computed kept.",

@@ -59,6 +59,9 @@ FIELD_TYPES = {
     for field in Enterprise._meta.concrete_fields
     if field.column not in _NOT_SET | _LOCATED
 }
+# What is staged: those, and the enterprise id a row may name (rule 0 below), which is matched on, never
+# written.
+STAGED_TYPES = {**FIELD_TYPES, "enterprise_id": "bigint"}
 # A file field, and the enterprise columns it sets. Columns of fields the file does not have are left as they
 # are on matched enterprises (a sheet without phones does not erase phones).
 FIELD_COLUMNS = {
@@ -115,7 +118,7 @@ def stage_and_upsert(
     checked: Callable[[RowIssues], None] = lambda issues: None,
 ) -> StageResult:
     """``checked`` is called with the rows' issues as soon as they are known, before the writes."""
-    columns = list(FIELD_TYPES)
+    columns = list(STAGED_TYPES)
     same_place = same_place_params()
     with connection.cursor() as cursor:
         triggers_timed = profiling() and _time_triggers(cursor)
@@ -129,8 +132,10 @@ def stage_and_upsert(
             cursor.execute(f"CREATE INDEX ON {RAW} USING gist (location); ANALYZE {RAW}")
 
         # 1 and 2, in the one statement that writes the staging table: where each row is (its upazila, by
-        # industries.locate's rule), and which stored enterprise it is (industries.matching's: registration
-        # number, then name within the distance). Rows in no upazila are matched to nothing; they are
+        # industries.locate's rule), and which stored enterprise it is: the one whose id the row names (a
+        # data-quality sheet come back from the field; the one it was merged into, if it was), else
+        # industries.matching's rules (registration number, then name within the distance); an id that
+        # names no enterprise falls through to those. Rows in no upazila are matched to nothing; they are
         # rejected below. The cell of the grid the duplicate search below joins on is kept with the row.
         with phase("stage: locate, match stored enterprises"):
             # Rule 2 by one join for a file about as large as the table, else by a probe a row.
@@ -153,12 +158,14 @@ def stage_and_upsert(
                 CREATE TEMP TABLE {STAGE} ON COMMIT DROP AS
                 SELECT r.*, hit.upazila_id, u.district_id, d.division_id,
                        {mismatch_sql("r.stated_district_id")} AS district_mismatch,
-                       CASE WHEN hit.upazila_id IS NOT NULL THEN coalesce(numbered.id, {named}) END
-                           AS target_id,
+                       CASE WHEN hit.upazila_id IS NOT NULL
+                            THEN coalesce(coalesce(by_id.merged_into_id, by_id.id), numbered.id, {named})
+                       END AS target_id,
                        {grid_cell_sql("r.location", "x")} AS cell_x,
                        {grid_cell_sql("r.location", "y")} AS cell_y
                 FROM {RAW} AS r
                 {table_area_joins_sql(RAW, "r")}
+                LEFT JOIN industries_enterprise AS by_id ON by_id.id = r.enterprise_id
                 LEFT JOIN industries_enterprise AS numbered
                        ON {same_number_sql(stored="numbered", candidate="r")}
                 {named_join}
@@ -254,7 +261,7 @@ def stage_and_upsert(
             cursor.execute(f"SELECT count(*) FROM {STAGE} WHERE target_id IS NULL")
             created = cursor.fetchone()[0]
             with rebuilt_indexes(cursor, created) as rebuilt:
-                _insert_created(cursor, columns, derived)
+                _insert_created(cursor, list(FIELD_TYPES), derived)
         with (
             phase("enterprise changes (import provenance)"),
             checked_at_once(cursor, CHANGES, ENTERPRISE, rebuilt),
@@ -332,7 +339,7 @@ def copy_raw(cursor, rows: pd.DataFrame, columns: list[str], *, skip_blank: bool
     cursor.execute(
         f"CREATE TEMP TABLE {RAW} (id bigint, line integer, location geometry(Point, 4326), "
         + ", ".join(
-            f"{c} {FIELD_TYPES[c]}" + (f" DEFAULT {blank[c]}" if blank.get(c) else "") for c in columns
+            f"{c} {STAGED_TYPES[c]}" + (f" DEFAULT {blank[c]}" if blank.get(c) else "") for c in columns
         )
         + ") ON COMMIT DROP"
     )
@@ -358,7 +365,7 @@ def blank_columns(rows: pd.DataFrame, columns: list[str]) -> dict[str, str | Non
     NULL for numbers, false for booleans."""
     blank = {}
     for column in columns:
-        kind, values = FIELD_TYPES[column], rows[column]
+        kind, values = STAGED_TYPES[column], rows[column]
         if kind == "text":
             missing = values.isna()
             if column == "registration_no":
@@ -404,7 +411,7 @@ def _text_of(rows: pd.DataFrame, columns: list[str]) -> str:
         ).to_numpy(dtype=object),
     ]
     for column in columns:
-        kind = FIELD_TYPES[column]
+        kind = STAGED_TYPES[column]
         values = rows[column]
         if kind == "text":
             missing = values.isna().to_numpy()

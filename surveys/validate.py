@@ -126,6 +126,10 @@ def validate(
         is_bangla = rows["product"].str.contains(_BANGLA_LETTER, regex=True)
         rows["product_bn"] = rows["product"].where(is_bangla, "")
         rows["product"] = rows["product"].where(~is_bangla, "")
+    enterprise_id, enterprise_id_bad = n.parse_integer(col("enterprise_id"))
+    enterprise_id_bad |= enterprise_id <= 0
+    flag(enterprise_id_bad, "enterprise_id_invalid")
+    rows["enterprise_id"] = enterprise_id.mask(enterprise_id_bad)
     rows["registration_no"] = (
         col("registration_no")
         .astype(str)
