@@ -64,7 +64,7 @@ class WindowRateThrottle(SimpleRateThrottle):
     windows aligned to the clock: one counter in the cache per address and window, where DRF's throttle
     keeps the time of every request of the last period in one list, read and written back whole on each
     request (at 3,000 a minute, up to 3,000 floats each way). In Redis the count is one round trip (INCR
-    and EXPIRE in a pipeline); other caches take an ``add`` and an ``incr``. Up to twice the rate can
+    and EXPIRE in a pipeline); other caches take a read and a write, as DRF's did. Up to twice the rate can
     pass around the turn of a window, which a limit against floods of requests can allow. Retry-After is
     the rest of the window. Ints are stored as they are by Django's Redis serializer, so the counter is a
     plain Redis integer."""
@@ -96,12 +96,11 @@ def window_count(cache, key: str, *, timeout: int) -> int:
         pipeline.expire(key, timeout)  # the window's own key: pushing its expiry on keeps it no longer
         count, _ = pipeline.execute()
         return count
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between the two (the window turned): the first of a new count
-        cache.add(key, 1, timeout)
-        return 1
+    # Elsewhere a read and a write, as DRF's throttle does (BaseCache.incr, which the database cache uses,
+    # would write the count back with the default timeout, not the window's).
+    count = cache.get(key, 0) + 1
+    cache.set(key, count, timeout)
+    return count
 
 
 class TileAnonRateThrottle(WindowRateThrottle, AnonRateThrottle):
