@@ -364,7 +364,7 @@ def tile_throttle_cache(request, settings):
         prefix = f"test-{uuid.uuid4().hex[:12]}"
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "geodb.cache.RedisCache",
                 "LOCATION": "redis://127.0.0.1:6379/0",
                 "KEY_PREFIX": prefix,
             }
