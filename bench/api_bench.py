@@ -63,6 +63,8 @@ def setup(count: int) -> None:
     migrated_with_boundaries(DSN)
     manage(DSN, "generate_enterprises", "--count", str(count), "--seed", "2016")
     with connection.cursor() as cursor:
+        # Minutes on a busy machine: past the web's statement timeout, which this connection has too.
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute("VACUUM ANALYZE industries_enterprise")
 
 

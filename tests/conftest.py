@@ -1,4 +1,5 @@
 import os
+import socket
 import sys
 import time
 
@@ -29,6 +30,15 @@ BAY_OF_BENGAL = Point(90.8, 21.0, srid=4326)  # inside the national box, at sea
 # each flush: four INSERT ... SELECTs instead of reading and subdividing the boundary files again.
 BOUNDARY_TABLES = [model._meta.db_table for model in (Division, District, Upazila, UpazilaPiece)]
 BOUNDARY_COPY = "test_boundaries"
+
+
+def redis_reachable() -> bool:
+    """A Redis on 127.0.0.1:6379, for the tests of counting in it."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
 
 
 def boundaries_copy() -> None:

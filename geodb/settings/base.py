@@ -173,7 +173,8 @@ DATA_VERSION_FINGERPRINT = os.environ.get("GEODB_DATA_VERSION_FINGERPRINT") == "
 if os.environ.get("GEODB_REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one redis client for all calls rather than a new one for each (geodb/cache.py).
+            "BACKEND": "geodb.cache.RedisCache",
             "LOCATION": os.environ["GEODB_REDIS_URL"],
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }

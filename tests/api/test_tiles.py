@@ -2,16 +2,20 @@
 list's filters, HTTP caching, and every tile under 500 KB. Tiles are decoded with mapbox-vector-tile."""
 
 import math
+import uuid
 
 import mapbox_vector_tile
 import pytest
 from django.contrib.gis.geos import Point
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCacheClient
 from django.db import connection
 
+from api.throttling import TileAnonRateThrottle, window_count
 from api.tiles import MEDIA_TYPE, tiles_invalidate
 from industries.models import Enterprise
 from surveys.models import SurveyRound
-from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
+from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN, redis_reachable
 from tests.factories import EnterpriseFactory, located_enterprises
 from tests.maps.test_map_page import map_config
 
@@ -338,3 +342,69 @@ def test_parameters_that_are_no_filter_change_neither_etag_nor_cache_key(
     assert busted["ETag"] == first["ETag"] and busted.content == first.content
     with django_assert_num_queries(1):  # the data version; the tile comes from the cache
         fetch(client, tile, district="Bogura", x="another")
+
+
+# --- rate limit ------------------------------------------------------------------------------------------
+
+WINDOW_START = 60 * 29_000_000  # a minute's start on the clock
+
+
+def tiles_at(client, monkeypatch, *, count: int, now: float) -> list[int]:
+    monkeypatch.setattr(TileAnonRateThrottle, "THROTTLE_RATES", {"tiles_anon": "3/minute"})
+    monkeypatch.setattr(TileAnonRateThrottle, "timer", staticmethod(lambda: now))
+    return [fetch(client, (7, 95, 54)) for _ in range(count)]
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def tile_throttle_cache(request, settings):
+    """The cache the tile limit counts in: the tests' LocMemCache, or Redis (its one-round-trip count)."""
+    if request.param == "redis":
+        if not redis_reachable():
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        prefix = f"test-{uuid.uuid4().hex[:12]}"
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "geodb.cache.RedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/0",
+                "KEY_PREFIX": prefix,
+            }
+        }
+        yield request.param
+        import redis
+
+        client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+    else:
+        yield request.param
+
+
+def test_tiles_over_the_rate_in_a_window_are_429_with_the_rest_of_the_window_to_wait(
+    client, monkeypatch, tile_throttle_cache
+):
+    """Tiles count per address in windows of the rate's period (api.throttling.WindowRateThrottle): here
+    the 4th tile in the minute is a 429, told to come back when the minute is over (41.5 s after 18.5 s);
+    the next minute counts afresh."""
+    answers = tiles_at(client, monkeypatch, count=5, now=WINDOW_START + 18.5)
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
+    assert int(answers[-1]["Retry-After"]) == 42  # DRF rounds the wait up
+    assert tiles_at(client, monkeypatch, count=1, now=WINDOW_START + 60.5)[0].status_code == 200
+    assert tiles_at(client, monkeypatch, count=1, now=WINDOW_START + 59.9)[0].status_code == 429
+
+
+def test_a_windows_count_is_kept_no_longer_than_the_window(tile_throttle_cache, monkeypatch):
+    backend = caches["default"]
+    with monkeypatch.context() as patched:
+        if tile_throttle_cache == "redis":  # one round trip (a pipeline), none of the cache's own calls
+
+            def refused(*args, **kwargs):
+                raise AssertionError("counted with more than one round trip")
+
+            for name in ("add", "incr", "get", "set"):
+                patched.setattr(RedisCacheClient, name, refused)
+        counts = [window_count(backend, "tiles-window-test", timeout=60) for _ in range(3)]
+    assert counts == [1, 2, 3]
+    assert cache.get("tiles-window-test") == 3
+    if tile_throttle_cache == "redis":
+        key = cache.make_and_validate_key("tiles-window-test")
+        assert 0 < backend._cache.get_client(key).ttl(key) <= 60

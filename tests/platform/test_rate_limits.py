@@ -2,10 +2,11 @@
 count in one shared cache (PostgreSQL's by default, Redis when configured), not each its own."""
 
 import random
-import socket
 import uuid
 
 import pytest
+
+from tests.conftest import redis_reachable
 
 from .conftest import get
 
@@ -43,14 +44,6 @@ def alternate(servers, count: int) -> list[int]:
 def test_two_server_processes_share_one_limit(start_server):
     servers = [start_server(RATE), start_server(RATE)]
     assert alternate(servers, 8) == [200] * 5 + [429] * 3
-
-
-def redis_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
