@@ -32,6 +32,8 @@ DSN = dsn_of(BENCH_DB, "QUALITY_BENCH_DATABASE_URL")
 os.environ["DATABASE_URL"] = DSN
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geodb.settings.dev")
 os.environ.setdefault("GEODB_QUALITY_AUTO_RUN", "0")
+# As the task worker runs (scripts/worker.py): no statement timeout, which is the web's.
+os.environ.setdefault("GEODB_DB_STATEMENT_TIMEOUT", "0")
 
 import django
 
