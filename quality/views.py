@@ -29,7 +29,7 @@ from industries.models import District
 
 from .completeness import STAFF_FIELDS
 from .exports import flagged_xlsx
-from .models import MERGE_PERMISSION, REVIEW_PERMISSION, VIEW_PERMISSION, Check, EnterpriseMerge
+from .models import MERGE_PERMISSION, REVIEW_PERMISSION, VIEW_PERMISSION, Check, EnterpriseMerge, QualityScore
 from .reasons import reason
 from .selectors import area_scores, flagged_enterprises, latest_run, recent_merges, running_run, score_history
 from .services import MergeRefused, enterprises_merge, flag_review, merge_undo
@@ -89,6 +89,33 @@ def _history(district: District, *, bangla: bool) -> list[dict]:
         else:
             row["rounds"][score.survey_round.name] = score.score
     return list(rows.values())[-10:]
+
+
+def _completeness(district: District, run) -> dict:
+    """The share of each field filled in the district, over all its enterprises and per survey round, from
+    the run's scores: {"rounds": [names], "rows": [(label, all, [per round])]}."""
+    scores = QualityScore.objects.filter(run=run, district=district, upazila__isnull=True).select_related(
+        "survey_round"
+    )
+    overall, rounds = None, []
+    for score in scores.order_by("survey_round__name"):
+        if score.survey_round_id is None:
+            overall = score.completeness
+        else:
+            rounds.append((score.survey_round.name, score.completeness))
+    if overall is None:
+        return {"rounds": [], "rows": []}
+
+    def percent(share):
+        return None if share is None else round(100 * share)
+
+    return {
+        "rounds": [name for name, _shares in rounds],
+        "rows": [
+            (label, percent(overall.get(field)), [percent(shares.get(field)) for _name, shares in rounds])
+            for field, (_kind, label) in STAFF_FIELDS.items()
+        ],
+    }
 
 
 def _urls() -> dict[str, str]:
@@ -162,6 +189,7 @@ def quality_page(request):
         "export_query": params.copy().urlencode(),
         "urls": _urls(),
         "history": _history(district, bangla=bangla) if district else [],
+        "completeness": _completeness(district, run) if district and run else None,
         "fields": [(field, label) for field, (_kind, label) in STAFF_FIELDS.items()],
         "may_review": request.user.has_perm(REVIEW_PERMISSION),
         "may_merge": request.user.has_perm(MERGE_PERMISSION),

@@ -59,6 +59,10 @@ def test_the_page_opens_in_bangla_and_shows_scores_and_reasons(client, reviewer,
 def test_a_district_shows_its_upazilas_its_history_and_only_its_list(client, reviewer, faults):
     page = client.get(PAGE, {"district": "Bogura", "lang": "en"}).content.decode()
     assert "Score by upazila" in page and "Score over time" in page
+    # Each field's share filled: every one has an English name, none an address.
+    assert "Share of the enterprises with each field filled" in page
+    assert '<th scope="row">name (English)</th><td>100</td>' in page
+    assert '<th scope="row">address</th><td>0</td>' in page
     assert "Karatoya Looms" in page and "Atrai Rice Mill" not in page
     only_years = client.get(PAGE, {"check": Check.YEAR_IMPLAUSIBLE, "lang": "en"}).content.decode()
     assert "Atrai Rice Mill" in only_years and "Karatoya Looms" not in only_years
