@@ -8,12 +8,16 @@ QUEUED_KEY = "quality:run:queued"
 
 
 @task()
-def run_quality_checks() -> int:
-    """Every check over every live enterprise (quality.services.quality_run); the run's id."""
-    from .services import quality_run
+def run_quality_checks() -> int | None:
+    """Every check over every live enterprise (quality.services.quality_run); the run's id, or None when
+    another run is under way (it will see the data as it is by then, or the next run queued will)."""
+    from .services import RunInProgress, quality_run
 
     cache.delete(QUEUED_KEY)
-    return quality_run().pk
+    try:
+        return quality_run().pk
+    except RunInProgress:
+        return None
 
 
 def quality_checks_soon(**kwargs) -> None:
