@@ -129,21 +129,11 @@ class EnterpriseQuerySet(models.QuerySet):
     exclude=["updated", "name_en_key", "name_bn_key"],
     level=pgtrigger.Statement,
     append_only=True,
-    # The areas as plain references, and the location without the spatial index a PointField has: nothing
-    # reads versions by area or by place (only by enterprise), and each index would slow every import down
-    # (a GiST index took a million versions one by one).
+    # The areas and the enterprise merged into as plain references, and the location without the spatial
+    # index a PointField has: nothing reads versions by area, by place or by merge (only by enterprise),
+    # and each index would slow every import down (a GiST index took a million versions one by one).
     attrs={
         "location": models.PointField(_("location"), srid=4326, spatial_index=False),
-        "merged_into": models.ForeignKey(
-            "industries.Enterprise",
-            on_delete=models.DO_NOTHING,
-            db_constraint=False,
-            db_index=False,
-            null=True,
-            blank=True,
-            related_name="+",
-            related_query_name="+",
-        ),
     }
     | {
         name: models.ForeignKey(
@@ -162,6 +152,7 @@ class EnterpriseQuerySet(models.QuerySet):
             ("upazila", Upazila),
             ("stated_district", District),
             ("stated_upazila", Upazila),
+            ("merged_into", "industries.Enterprise"),
         )
     },
 )

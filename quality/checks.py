@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from industries.degrees import degrees_at_least
+from industries.degrees import METRES_PER_DEGREE, degrees_at_least
 
 from .models import Check
 
@@ -42,30 +42,31 @@ class QualityCheck:
     setup: tuple[str, ...] = ()  # statements run before, on the same connection (temporary tables)
 
 
-OUTSIDE_DISTRICT = f"""
-    SELECT e.id, NULL::bigint, least(1.0, 0.5 + ST_Distance(e.location, stated.geom_simple) * 111320 / 20000),
+def _outside(level: str, *, condition: str, base: float, metres_per_unit: int) -> str:
+    """Outside the stated ``level`` (district, upazila): the stated and the located area, and about how far
+    the point is from the stated one (degrees as metres, industries.degrees: for a reason, not a survey)."""
+    metres = f"ST_Distance(e.location, stated.geom_simple) * {METRES_PER_DEGREE}"
+    return f"""
+    SELECT e.id, NULL::bigint, least(1.0, {base} + {metres} / {metres_per_unit}),
            jsonb_build_object(
                'stated', stated.name_en, 'stated_bn', stated.name_bn,
                'located', located.name_en, 'located_bn', located.name_bn,
-               'metres', round(ST_Distance(e.location, stated.geom_simple) * 111320 / 10) * 10)
+               'metres', round({metres} / 10) * 10)
     FROM {LIVE} e
-    JOIN industries_district stated ON stated.id = e.stated_district_id
-    LEFT JOIN industries_district located ON located.id = e.district_id
-    WHERE e.deleted IS NULL AND e.district_mismatch
+    JOIN industries_{level} stated ON stated.id = e.stated_{level}_id
+    LEFT JOIN industries_{level} located ON located.id = e.{level}_id
+    WHERE e.deleted IS NULL AND {condition}
 """
 
+
+OUTSIDE_DISTRICT = _outside("district", condition="e.district_mismatch", base=0.5, metres_per_unit=20000)
 # In the stated district but another of its upazilas (a point outside the district is the check above).
-OUTSIDE_UPAZILA = f"""
-    SELECT e.id, NULL::bigint, least(1.0, 0.3 + ST_Distance(e.location, stated.geom_simple) * 111320 / 10000),
-           jsonb_build_object(
-               'stated', stated.name_en, 'stated_bn', stated.name_bn,
-               'located', located.name_en, 'located_bn', located.name_bn,
-               'metres', round(ST_Distance(e.location, stated.geom_simple) * 111320 / 10) * 10)
-    FROM {LIVE} e
-    JOIN industries_upazila stated ON stated.id = e.stated_upazila_id
-    LEFT JOIN industries_upazila located ON located.id = e.upazila_id
-    WHERE e.deleted IS NULL AND NOT e.district_mismatch AND e.upazila_id IS DISTINCT FROM e.stated_upazila_id
-"""
+OUTSIDE_UPAZILA = _outside(
+    "upazila",
+    condition="NOT e.district_mismatch AND e.upazila_id IS DISTINCT FROM e.stated_upazila_id",
+    base=0.3,
+    metres_per_unit=10000,
+)
 
 # One sort of the live rows by coordinates: a window, not a self-join.
 SHARED_POINT = f"""
