@@ -48,15 +48,18 @@ its counters. ``TILE_CACHE_SECONDS`` (0: off) keeps rendered tiles in the Django
 a new version is never served an old tile.
 """
 
+import functools
 import hashlib
 from dataclasses import astuple, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.core.signals import setting_changed
+from django.db import connections, router
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.dispatch import receiver
 from django.utils.http import parse_etags, urlencode
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -65,10 +68,12 @@ from rest_framework.views import APIView
 
 from geodb.replicas import ReplicaReads
 from industries.data_version import data_version, data_version_bump
+from industries.models import Enterprise
+from industries.resolver import get_resolver
 from industries.size_class import SizeClass
 
 from .columns import TILE_COLUMNS
-from .filters import EnterpriseFilterSet
+from .filters import EnterpriseFilterSet, refuse_nul
 from .negotiation import JSONWhateverAccepted
 from .selectors import enterprise_list, enterprise_values
 from .throttling import TileAnonRateThrottle
@@ -88,6 +93,8 @@ POINT_PROPERTIES = tuple(name for name in TILE_COLUMNS if name != "id")
 # cottage < micro < small < medium < large
 SIZE_ORDER = list(SizeClass.values)
 SMALL_OR_LARGER = SIZE_ORDER[SIZE_ORDER.index(SizeClass.SMALL) :]
+# Filter queries whose compiled SQL is kept per process (tile_filters_sql): a map's few queries, and bboxes.
+FILTERS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -220,28 +227,64 @@ def _points_sql(*, z: int, x: int, y: int, rules: TileRules) -> str:
     """
 
 
-def tile_sql(queryset: QuerySet, *, z: int, x: int, y: int, rules: TileRules) -> tuple[str, tuple] | None:
-    """The one statement that returns tile z/x/y of ``queryset`` as MVT bytes; None if the filters can
-    match nothing. z, x and y go into the text as integers (checked by the URL and ``tile_exists``)."""
-    z, x, y = int(z), int(x), int(y)
+def filtered_sql(queryset: QuerySet) -> tuple[str, tuple] | None:
+    """The SELECT of the rows a tile is made from (the tile columns and the location); None if the filters
+    can match nothing."""
     try:
         # No ORDER BY (the list's id or distance order): the planner then pulls the filters' query up into
         # the tile's and puts the tile's bounding box on the GiST index.
         values = enterprise_values(queryset.order_by(), columns=TILE_COLUMNS)
-        inner, params = values.query.sql_with_params()
+        return values.query.sql_with_params()
     except EmptyResultSet:
         return None
+
+
+@functools.lru_cache(maxsize=FILTERS_KEPT)
+def _filtered_sql_kept(query: tuple[tuple[str, tuple[str, ...]], ...], resolver) -> tuple[str, tuple] | None:
+    # ``resolver`` is only part of the key: a new geography makes a new one (industries.resolver).
+    params = QueryDict(mutable=True)
+    for key, values in query:
+        params.setlist(key, list(values))
+    return filtered_sql(enterprise_list(params=params))
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs):
+    _filtered_sql_kept.cache_clear()  # a filter reads settings (the fuzzy word length, the radius cap)
+
+
+def tile_filters_sql(params) -> tuple[str, tuple] | None:
+    """``filtered_sql`` of the query string's filters, compiled once per query and geography: a map asks
+    for 20-40 tiles of one query a view, and parsing the filters and compiling the ORM's SQL was a third
+    of what the view adds to a district tile's SQL. A bad filter is the list's 400, every time (errors are
+    not kept). ``survey`` names rounds that staff may add or rename at any time: compiled every time."""
+    refuse_nul(params)  # in every parameter, as the filters check it, the ignored ones too
+    if "survey" in params:
+        return filtered_sql(enterprise_list(params=params))
+    query = tuple((key, tuple(params.getlist(key))) for key in sorted(params) if key in TILE_PARAMETERS)
+    return _filtered_sql_kept(query, get_resolver())
+
+
+def tile_sql(filtered: tuple[str, tuple] | None, *, z: int, x: int, y: int, rules: TileRules):
+    """The one statement (text, parameters) that returns tile z/x/y of the rows of ``filtered``
+    (``filtered_sql``) as MVT bytes; None if they are none. z, x and y go into the text as integers (checked
+    by the URL and ``tile_exists``)."""
+    if filtered is None:
+        return None
+    z, x, y = int(z), int(x), int(y)
+    inner, params = filtered
     head = f"WITH filtered AS NOT MATERIALIZED ({inner})"
     if z < rules.point_min_zoom:
         return f"{head} {_cells_sql(z=z, x=x, y=y, pixels=rules.cell_pixels)}", params
     return f"{head} {_points_sql(z=z, x=x, y=y, rules=rules)}", params
 
 
-def tile_bytes(queryset: QuerySet, *, z: int, x: int, y: int, rules: TileRules) -> bytes:
-    statement = tile_sql(queryset, z=z, x=x, y=y, rules=rules)
+def tile_bytes(filtered: tuple[str, tuple] | None, *, z: int, x: int, y: int, rules: TileRules) -> bytes:
+    statement = tile_sql(filtered, z=z, x=x, y=y, rules=rules)
     if statement is None:
         return b""
-    with connections[queryset.db].cursor() as cursor:
+    # The router's database for enterprise reads: a replica in a ReplicaReads request (geodb.replicas).
+    with connections[router.db_for_read(Enterprise)].cursor() as cursor:
         cursor.execute(*statement)
         return bytes(cursor.fetchone()[0])
 
@@ -263,7 +306,7 @@ class EnterpriseTile(ReplicaReads, APIView):
         if not tile_exists(z, x, y):
             raise NotFound(f"No tile {z}/{x}/{y}: z is 0–{MAX_ZOOM}, x and y 0–2^z−1.")
         params = request.query_params
-        queryset = enterprise_list(params=params)  # a bad filter is a 400 here, before any caching
+        filtered = tile_filters_sql(params)  # a bad filter is a 400 here, before any caching
         rules = TileRules.from_settings()
         version = data_version()
         etag = tile_etag(version=version, z=z, x=x, y=y, params=params, rules=rules)
@@ -282,7 +325,7 @@ class EnterpriseTile(ReplicaReads, APIView):
         cache_seconds = settings.TILE_CACHE_SECONDS
         body = cache.get(f"tiles:body:{etag}") if cache_seconds else None
         if body is None:
-            body = tile_bytes(queryset, z=z, x=x, y=y, rules=rules)
+            body = tile_bytes(filtered, z=z, x=x, y=y, rules=rules)
             if cache_seconds:
                 cache.set(f"tiles:body:{etag}", body, timeout=cache_seconds)
         return HttpResponse(body, content_type=MEDIA_TYPE, headers=headers)

@@ -11,6 +11,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCacheClient
 from django.db import connection
 
+from api import tiles as tiles_module
 from api.throttling import TileAnonRateThrottle, window_count
 from api.tiles import MEDIA_TYPE, tiles_invalidate
 from industries.models import Enterprise
@@ -238,6 +239,56 @@ def test_unknown_district_is_a_400_in_json(client):
 def test_bad_filter_value_is_a_400_not_a_500(client):
     assert fetch(client, (7, 95, 54), size="huge").status_code == 400
     assert fetch(client, (7, 95, 54), near="89.37,24.85").status_code == 400
+
+
+def test_a_bad_filter_is_a_400_every_time_and_a_good_one_after_it_a_200(client):
+    # The filters' SQL is kept per query (api.tiles.tile_filters_sql); a refusal must not be.
+    for _ in range(2):
+        assert fetch(client, (7, 95, 54), district="Atlantis").status_code == 400
+    assert fetch(client, (7, 95, 54), district="Bogura").status_code == 200
+    assert (
+        fetch(client, (7, 95, 54), district="Bogura", v="\x00").status_code == 400
+    )  # no filter, still refused
+
+
+def test_one_query_is_compiled_once_for_all_its_tiles_whatever_the_order_of_its_parameters(client):
+    located_enterprises([BOGURA_TOWN], size_class="small")
+    kept = tiles_module._filtered_sql_kept
+    kept.cache_clear()
+
+    national = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 7)
+    assert cell_total(layers(client, national, district="Bogura", size="small")) == 1
+    assert cell_total(layers(client, national, size="small", district="Bogura", v="7")) == 1
+    assert (
+        cell_total(layers(client, tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 8), size="small", district="10")) == 1
+    )
+
+    assert (kept.cache_info().misses, kept.cache_info().hits) == (2, 1)  # "Bogura" and "10" are two queries
+
+
+def test_a_filter_that_reads_a_setting_is_compiled_again_when_it_changes(client, settings):
+    located_enterprises([BOGURA_TOWN], name_en="Karim Handloom")
+    town = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 14)
+
+    def found(**params):
+        return len(layers(client, town, **params).get("enterprises", {}).get("features", []))
+
+    assert found(q="Handlom") == 1  # a word close in spelling, from API_FUZZY_MIN_LENGTH (5) letters
+    settings.API_FUZZY_MIN_LENGTH = 8
+    assert found(q="Handlom") == 0  # a substring only
+
+
+def test_a_survey_round_renamed_is_followed_by_the_tiles(client):
+    located_enterprises([BOGURA_TOWN])
+    survey = SurveyRound.objects.create(name="2024 census")
+    town = tile_of(BOGURA_TOWN.x, BOGURA_TOWN.y, 14)
+    assert fetch(client, town, survey="2024 census").status_code == 200
+
+    survey.name = "2024 economic census"
+    survey.save()
+
+    assert fetch(client, town, survey="2024 census").status_code == 400
+    assert fetch(client, town, survey="2024 economic census").status_code == 200
 
 
 @pytest.mark.parametrize("z,x,y", [(23, 0, 0), (3, 8, 0), (3, 0, 8), (0, 1, 0)])
