@@ -13,7 +13,6 @@ from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
 from quality.models import VIEW_PERMISSION, Check, QualityRun
@@ -25,6 +24,7 @@ from .docs import query_parameter
 from .exceptions import bilingual
 from .filters import parse_boolean
 from .pagination import Cursor, page_size
+from .permissions import HoldsPermission
 from .responses import json_response, page_url
 from .selectors import enterprise_list, may_see_personal
 
@@ -46,15 +46,12 @@ REVIEWED_PARAMETER = query_parameter(
 )
 
 
-class MayViewQuality(BasePermission):
+class MayViewQuality(HoldsPermission):
+    permission = VIEW_PERMISSION
     message = bilingual(
         "This key or account may not read the data-quality findings (permission view_qualityflag).",
         "এই কী বা অ্যাকাউন্ট দিয়ে ডেটার মান যাচাইয়ের ফলাফল দেখা যায় না (অনুমতি view_qualityflag)।",
     )
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(VIEW_PERMISSION))
 
 
 def run_summary(run: QualityRun | None) -> dict | None:

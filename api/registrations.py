@@ -20,7 +20,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
 from registrations.models import Application, State
@@ -30,6 +29,7 @@ from .docs import query_parameter
 from .exceptions import bilingual
 from .filters import CommaChoiceFilter, CommaListFilter, refuse_nul, resolve_units
 from .pagination import NOT_A_CURSOR, OTHER_ORDERING, cursor_key, cursor_text, is_id, page_size
+from .permissions import HoldsPermission
 from .responses import json_response, page_url
 
 VIEW_PERMISSION = "registrations.view_application"
@@ -58,15 +58,12 @@ ORDERINGS = [name for field in ORDER_FIELDS for name in (field, f"-{field}")]
 DEFAULT_ORDERING = "-submitted_at"
 
 
-class MayViewApplications(BasePermission):
+class MayViewApplications(HoldsPermission):
+    permission = VIEW_PERMISSION
     message = bilingual(
         "This key or account may not read e-Registration applications (permission view_application).",
         "এই কী বা অ্যাকাউন্ট দিয়ে ই-নিবন্ধনের আবেদন দেখা যায় না (অনুমতি view_application)।",
     )
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(VIEW_PERMISSION))
 
 
 def _day_start(day: date) -> datetime:

@@ -58,8 +58,8 @@ from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import connections, router
 from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.http import parse_etags, urlencode
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
