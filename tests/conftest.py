@@ -102,6 +102,22 @@ def other_sessions_on_the_test_database(wait: float = 10) -> list[str]:
         time.sleep(0.2)
 
 
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, its connections with TCP_NODELAY. Its handler (wsgiref's) writes the
+    status line, the headers and the body in separate small sends; with Nagle's algorithm on, each later
+    send waits for the client's delayed ACK of the first, about 40 ms on Linux, so every small answer took
+    ~45 ms instead of ~1 ms (the fuzz test's thousands of requests, the browsers' fetches). Production's
+    gunicorn and nginx set TCP_NODELAY themselves; what is served is unchanged."""
+    httpd = live_server.thread.httpd
+
+    class NoDelayHandler(httpd.RequestHandlerClass):
+        disable_nagle_algorithm = True
+
+    httpd.RequestHandlerClass = NoDelayHandler
+    return live_server
+
+
 @pytest.fixture
 def bogura(db) -> District:
     return District.objects.get(code="10")
