@@ -7,6 +7,8 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core.management.commands import flush as flush_command
+from django.core.management.sql import sql_flush as django_sql_flush
 from django.db import connection, connections, transaction
 from django.db.models.signals import post_migrate
 
@@ -28,8 +30,14 @@ BAY_OF_BENGAL = Point(90.8, 21.0, srid=4326)  # inside the national box, at sea
 # loaded once per session. A transactional test's flush empties it with every other table; a copy in a
 # schema of its own, which flush leaves alone (it empties the models' tables only), is put back after
 # each flush: four INSERT ... SELECTs instead of reading and subdividing the boundary files again.
+# Those cost about a second (their geometries are tens of MB, with GiST indexes), so a flush leaves the
+# boundary tables alone while nothing has written to them since they were put back: a statement trigger
+# on each draws from a sequence (never rolled back, never waits on a lock), and a flush that finds the
+# sequence moved empties and puts back the boundaries as before.
 BOUNDARY_TABLES = [model._meta.db_table for model in (Division, District, Upazila, UpazilaPiece)]
 BOUNDARY_COPY = "test_boundaries"
+BOUNDARY_WRITES = f"{BOUNDARY_COPY}.writes"
+_boundaries_as_put_back = {"writes": None}
 
 
 def redis_reachable() -> bool:
@@ -59,7 +67,55 @@ def boundaries_put_back(sender, using, **kwargs) -> None:
         for table in BOUNDARY_TABLES:
             cursor.execute(f"INSERT INTO {table} SELECT * FROM {BOUNDARY_COPY}.{table}")
             cursor.execute(f"ANALYZE {table}")
+        _boundaries_as_put_back["writes"] = boundary_writes(cursor)
     get_resolver.cache_clear()
+
+
+def boundaries_watch() -> None:
+    """Every statement that writes (or truncates) a boundary table draws a number from BOUNDARY_WRITES."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SEQUENCE {BOUNDARY_WRITES}")
+        cursor.execute(
+            f"CREATE FUNCTION {BOUNDARY_COPY}.written() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN PERFORM nextval('{BOUNDARY_WRITES}'); RETURN NULL; END $$"
+        )
+        for table in BOUNDARY_TABLES:
+            cursor.execute(
+                f"CREATE TRIGGER {BOUNDARY_COPY}_written AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+                f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {BOUNDARY_COPY}.written()"
+            )
+        cursor.execute(f"SELECT nextval('{BOUNDARY_WRITES}')")
+        _boundaries_as_put_back["writes"] = boundary_writes(cursor)
+
+
+def boundary_writes(cursor) -> int:
+    cursor.execute(f"SELECT last_value FROM {BOUNDARY_WRITES}")
+    return cursor.fetchone()[0]
+
+
+def sql_flush_of_what_was_written(style, conn, reset_sequences=True, allow_cascade=False):
+    """django.core.management.sql.sql_flush for flush, emptying the same tables: those with rows, and
+    with CASCADE the (empty) tables that refer to them; not the boundary tables when none of them has
+    been written since they were put back (boundaries_watch). What is left afterwards is what Django's
+    TRUNCATE of every table leaves, and a TRUNCATE of a table costs the same whether it had rows or not.
+    With reset_sequences (the flush command's default, not a transactional test's), Django's own."""
+    tables = conn.introspection.django_table_names(only_existing=True, include_views=False)
+    if reset_sequences or conn.vendor != "postgresql" or not tables:
+        return django_sql_flush(style, conn, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+    quote = conn.ops.quote_name
+    with conn.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(f"SELECT %s WHERE EXISTS (SELECT FROM {quote(table)})" for table in tables),
+            tables,
+        )
+        with_rows = {row[0] for row in cursor.fetchall()} - set(BOUNDARY_TABLES)
+        if boundary_writes(cursor) != _boundaries_as_put_back["writes"]:
+            with_rows |= set(BOUNDARY_TABLES)  # all four, emptied and put back (boundaries_put_back)
+    if not with_rows:  # not even content types (never after post_migrate): Django's TRUNCATE of them all
+        return django_sql_flush(style, conn, reset_sequences=False, allow_cascade=allow_cascade)
+    return conn.ops.sql_flush(
+        style, [table for table in tables if table in with_rows], reset_sequences=False, allow_cascade=True
+    )
 
 
 @pytest.fixture(scope="session")
@@ -70,10 +126,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         admin_geography_load()
         boundaries_copy()
+        boundaries_watch()
     post_migrate.connect(
         boundaries_put_back, sender=apps.get_app_config("industries"), dispatch_uid=BOUNDARY_COPY
     )
+    flush_command.sql_flush = sql_flush_of_what_was_written
     yield
+    flush_command.sql_flush = django_sql_flush
     post_migrate.disconnect(sender=apps.get_app_config("industries"), dispatch_uid=BOUNDARY_COPY)
     with django_db_blocker.unblock():
         others = other_sessions_on_the_test_database()
@@ -100,6 +159,22 @@ def other_sessions_on_the_test_database(wait: float = 10) -> list[str]:
                 for pid, name, port, since, state, query in rows
             ]
         time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, its connections with TCP_NODELAY. Its handler (wsgiref's) writes the
+    status line, the headers and the body in separate small sends; with Nagle's algorithm on, each later
+    send waits for the client's delayed ACK of the first, about 40 ms on Linux, so every small answer took
+    ~45 ms instead of ~1 ms (the fuzz test's thousands of requests, the browsers' fetches). Production's
+    gunicorn and nginx set TCP_NODELAY themselves; what is served is unchanged."""
+    httpd = live_server.thread.httpd
+
+    class NoDelayHandler(httpd.RequestHandlerClass):
+        disable_nagle_algorithm = True
+
+    httpd.RequestHandlerClass = NoDelayHandler
+    return live_server
 
 
 @pytest.fixture

@@ -54,7 +54,10 @@ class IpnListener:
         self._server = ThreadingHTTPServer(("127.0.0.1", _free_port()), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/payments/ipn/"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # shutdown() waits for serve_forever to look at its flag, once every poll_interval (0.5 s by default)
+        serving = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
+        serving.daemon = True
+        serving.start()
 
     def wait(self, count: int, timeout: float = 15.0) -> list[dict]:
         with self._changed:
