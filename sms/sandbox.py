@@ -55,7 +55,10 @@ class SmsSandbox:
 
         self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sms-sandbox", daemon=True)
+        # stop() waits for serve_forever to look at its flag, once every poll_interval (0.5 s by default).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sms-sandbox", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -50,7 +50,7 @@ def http_server():
     """A real HTTP server on the loopback; ``.seen`` lists every path requested from it."""
     handler = type("Handler", (Requests,), {"seen": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     server.seen = handler.seen
     yield server
