@@ -18,7 +18,7 @@ from registrations.models import Application
 from tests.browser import ARTIFACTS, PHONE, chromium
 from tests.maps.test_map_browser import Watched
 
-from .apply_support import png_bytes
+from .apply_support import fill_steps, new_draft, png_bytes, step_url
 from .conftest import DHAKA_POINT, make_applicant
 
 
@@ -126,8 +126,8 @@ def test_an_applicant_fills_the_form_in_bangla_on_a_phone(live_server, browser, 
     page.select_option("#id_stated_district", str(dhaka.pk))
     wait_for_option(page, "#id_stated_upazila", upazila.pk)
     page.select_option("#id_stated_upazila", str(upazila.pk))
-    # At rest at the district: Leaflet sets the zoom when its animation starts, and drops a setView (the
-    # GPS fix's) that comes while one is running.
+    # At rest at the district (Leaflet sets the zoom when its animation starts). A fix that comes during
+    # the animation is tested below.
     page.wait_for_function(
         "() => window.bscicApply && window.bscicApply.map.getZoom() >= 9"
         " && !window.bscicApply.map._animatingZoom"
@@ -211,3 +211,32 @@ def test_an_applicant_fills_the_form_in_bangla_on_a_phone(live_server, browser, 
     assert watched.problems == [], watched.problems
     assert watched.foreign == [], watched.foreign
     watched.close()
+
+
+def test_a_gps_fix_that_comes_while_the_map_zooms_still_centres_the_map_on_it(live_server, browser, offices):
+    """Leaflet drops a setView made during a zoom animation: the fix of a quick GPS, while the map zooms to
+    the district just chosen, left the map where it was, the factory's point off to one side."""
+    applicant = make_applicant()
+    application = new_draft(applicant)
+    client = Client()
+    client.force_login(applicant.user)
+    fill_steps(client, application, upto=2)
+    page = logged_in(browser, live_server, applicant.user).page
+    page.goto(f"{live_server.url}{step_url(application, 3)}")
+    page.wait_for_function("() => window.bscicApply && !window.bscicApply.map._animatingZoom")
+
+    # The GPS asked for as a zoom animation begins: its answer comes a few milliseconds later, in it.
+    page.evaluate(
+        """() => {
+            const map = window.bscicApply.map;
+            map.once("zoomanim", () => document.getElementById("use-gps").click());
+            map.setZoom(map.getZoom() + 1);
+        }"""
+    )
+    expect(page.locator("#id_latitude")).to_have_value(f"{DHAKA_POINT.y:.6f}")
+
+    page.wait_for_function(
+        "() => window.bscicApply.map.getZoom() === 16 && !window.bscicApply.map._animatingZoom", timeout=5000
+    )
+    lat, lng = page.evaluate("() => { const c = window.bscicApply.map.getCenter(); return [c.lat, c.lng]; }")
+    assert abs(lat - DHAKA_POINT.y) < 1e-4 and abs(lng - DHAKA_POINT.x) < 1e-4

@@ -69,6 +69,13 @@ if (element && L) {
     status.textContent = message;
   };
 
+  // Leaflet drops a setView that comes while a zoom animation runs (as to the district just chosen, when
+  // the phone's GPS answers quickly): the view is then set once the animation has ended.
+  const look = (point, zoom) => {
+    if (map._animatingZoom) map.once("zoomend", () => map.setView(point, zoom));
+    else map.setView(point, zoom);
+  };
+
   const start = typed();
   showBoundary(firstBoundary, !start);
   if (start) {
@@ -84,7 +91,7 @@ if (element && L) {
         const point = typed();
         if (point) {
           place(point);
-          map.setView(point, Math.max(map.getZoom(), 14));
+          look(point, Math.max(map.getZoom(), 14));
         }
       });
     }
@@ -104,7 +111,7 @@ if (element && L) {
             const point = L.latLng(position.coords.latitude, position.coords.longitude);
             const metres = String(Math.round(position.coords.accuracy));
             choose(point, strings.located.replace("%(metres)s", metres));
-            map.setView(point, 16);
+            look(point, 16);
           },
           (error) => {
             status.textContent = strings.geolocationFailed.replace("%(reason)s", error.message);
