@@ -5,6 +5,11 @@
 2. Else the same normalised English or Bangla name (``name_key``) within IMPORT_SAME_PLACE_METRES, the
    nearest first (then the lowest id), unless both carry different registration numbers.
 
+A record found by its name that was merged into another (quality.services.enterprises_merge: a duplicate,
+deleted, ``merged_into`` the one kept) stands for the one kept, and so on along merges of merges
+(``merges_followed``). One found by its number is left as found: it kept its own number because the one
+kept has another, which the record's number must not overwrite.
+
 Raw SQL because the importer applies it to a staging table of a million rows in one UPDATE; the fragments
 take the aliases of the stored enterprise and of the candidate, so one text serves a staging table and a
 single candidate alike. Parameters are named: ``%(degrees)s`` and ``%(metres)s`` (``same_place_params``).
@@ -118,11 +123,51 @@ def same_name_matches_sql(*, table: str) -> str:
     )
 
 
+# Merges of merges are short; the bound only stops a cycle, which enterprises_merge never makes.
+MERGE_CHAIN_LIMIT = 50
+
+
+def merges_followed(enterprise_id: int | None) -> int | None:
+    """The enterprise ``enterprise_id`` now is: the one it was merged into, or that one's, and so on; itself
+    if it was never merged."""
+    if enterprise_id is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE chain (id, merged_into_id, depth) AS (
+                SELECT id, merged_into_id, 0 FROM {ENTERPRISE_TABLE} WHERE id = %(id)s
+                UNION ALL
+                SELECT e.id, e.merged_into_id, c.depth + 1
+                FROM chain AS c JOIN {ENTERPRISE_TABLE} AS e ON e.id = c.merged_into_id
+                WHERE c.depth < %(limit)s
+            )
+            SELECT id FROM chain ORDER BY depth DESC LIMIT 1
+            """,
+            {"id": enterprise_id, "limit": MERGE_CHAIN_LIMIT},
+        )
+        row = cursor.fetchone()
+    return row[0] if row else enterprise_id
+
+
+def merges_followed_in(cursor, table: str, *, where: str = "true") -> None:
+    """``merges_followed`` for the ``target_id`` of every row of ``table`` that ``where`` allows, in place:
+    one UPDATE a step along the merges, and no step when nothing was ever merged."""
+    for _ in range(MERGE_CHAIN_LIMIT):
+        cursor.execute(
+            f"UPDATE {table} AS s SET target_id = e.merged_into_id FROM {ENTERPRISE_TABLE} AS e"
+            f" WHERE e.id = s.target_id AND e.merged_into_id IS NOT NULL AND ({where})"
+        )
+        if not cursor.rowcount:
+            return
+
+
 def enterprise_match(
     *, registration_no: str | None, name_en: str, name_bn: str, location: Point
 ) -> int | None:
-    """The id of the stored enterprise that a record with these values is, by the rule above, or None.
-    Deleted enterprises are matched too, as by the importer: the record is theirs."""
+    """The id of the stored enterprise that a record with these values is, by the rules above, or None.
+    Deleted enterprises are matched too, as by the importer: the record is theirs (a merged one's, the one
+    kept)."""
     registration_no = normalise_text(to_ascii_digits(registration_no or "")) or None
     point = location if location.srid in (None, 4326) else location.transform(4326, clone=True)
     candidate = """
@@ -139,9 +184,10 @@ def enterprise_match(
         "lat": point.y,
     }
     sql = (
-        f"SELECT coalesce(({same_number_match_sql(candidate='c')}), ({same_name_match_sql(candidate='c')}))"
+        f"SELECT ({same_number_match_sql(candidate='c')}), ({same_name_match_sql(candidate='c')})"
         f" FROM {candidate}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        by_number, by_name = cursor.fetchone()
+    return by_number if by_number is not None else merges_followed(by_name)

@@ -29,6 +29,7 @@ from industries.data_version import data_version_bump
 from industries.locate import mismatch_sql, table_area_joins_sql
 from industries.matching import (
     grid_cell_sql,
+    merges_followed_in,
     near_box_sql,
     same_name_match_sql,
     same_name_matches_sql,
@@ -133,10 +134,11 @@ def stage_and_upsert(
 
         # 1 and 2, in the one statement that writes the staging table: where each row is (its upazila, by
         # industries.locate's rule), and which stored enterprise it is: the one whose id the row names (a
-        # data-quality sheet come back from the field; the one it was merged into, if it was), else
-        # industries.matching's rules (registration number, then name within the distance); an id that
-        # names no enterprise falls through to those. Rows in no upazila are matched to nothing; they are
-        # rejected below. The cell of the grid the duplicate search below joins on is kept with the row.
+        # data-quality sheet come back from the field), else industries.matching's rules (registration
+        # number, then name within the distance); an id that names no enterprise falls through to those.
+        # A merged duplicate found by id or name stands for the one kept, after this statement. Rows in no
+        # upazila are matched to nothing; they are rejected below. The cell of the grid the duplicate
+        # search below joins on is kept with the row.
         with phase("stage: locate, match stored enterprises"):
             # Rule 2 by one join for a file about as large as the table, else by a probe a row.
             cursor.execute(
@@ -159,8 +161,9 @@ def stage_and_upsert(
                 SELECT r.*, hit.upazila_id, u.district_id, d.division_id,
                        {mismatch_sql("r.stated_district_id")} AS district_mismatch,
                        CASE WHEN hit.upazila_id IS NOT NULL
-                            THEN coalesce(coalesce(by_id.merged_into_id, by_id.id), numbered.id, {named})
+                            THEN coalesce(by_id.id, numbered.id, {named})
                        END AS target_id,
+                       by_id.id IS NULL AND numbered.id IS NOT NULL AS by_number,
                        {grid_cell_sql("r.location", "x")} AS cell_x,
                        {grid_cell_sql("r.location", "y")} AS cell_y
                 FROM {RAW} AS r
@@ -174,6 +177,10 @@ def stage_and_upsert(
             )
             cursor.execute("SELECT set_config('enable_mergejoin', %s, true)", [mergejoin])
             cursor.execute(f"DROP TABLE {RAW}")
+            # A merged duplicate's row goes to the one kept (industries.matching), unless found by number.
+            cursor.execute(f"SELECT EXISTS (SELECT FROM {ENTERPRISE} WHERE merged_into_id IS NOT NULL)")
+            if cursor.fetchone()[0]:
+                merges_followed_in(cursor, STAGE, where="NOT s.by_number")
             cursor.execute(f"ALTER TABLE {STAGE} ADD PRIMARY KEY (id); ANALYZE {STAGE}")
 
         with phase("outside every upazila"):

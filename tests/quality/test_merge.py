@@ -13,6 +13,7 @@ from quality.models import EnterpriseMerge
 from quality.services import MergeRefused, enterprises_merge, merge_undo
 from registrations.services.configuration import configuration_load_defaults
 from registrations.services.offices import PILOT_DISTRICT_CODES, offices_create_from_geography, offices_open
+from registrations.services.register import enterprise_from_application
 from surveys.models import EnterpriseChange, SurveyRound
 from surveys.services import import_batch_create, import_batch_run
 from tests.conftest import BOGURA_TOWN
@@ -160,3 +161,25 @@ def test_the_page_merges_a_pair_and_undoes_it(client, staff, settings):
     merge = EnterpriseMerge.objects.get()
     client.post(f"/quality/merge/{merge.pk}/undo/", {"back": "/quality/"})
     assert Enterprise.objects.get(pk=b.pk).deleted is None
+
+
+def test_a_registration_that_names_a_merged_duplicate_is_the_one_kept_and_restores_nothing(
+    staff, settings, tmp_path
+):
+    settings.REGISTRATION_FILES_ROOT = tmp_path / "registrations"
+    kept, merged = (
+        located_enterprises([DHAKA_POINT], name_en=name, name_en_key=name_key(name))[0]
+        for name in ("Rahima Nakshi Kantha", "Rahima Handicrafts")
+    )
+    enterprises_merge(kept_id=kept.pk, merged_id=merged.pk, user=staff)
+    offices_create_from_geography()
+    offices_open(district_codes=PILOT_DISTRICT_CODES)
+    configuration_load_defaults()
+    application = complete_application(make_applicant())  # "Rahima Handicrafts", at the same place
+
+    enterprise, created = enterprise_from_application(application=application, registration_no="BSCIC-7")
+
+    assert (enterprise.pk, created) == (kept.pk, False)
+    assert enterprise.registration_no == "BSCIC-7"
+    merged = Enterprise._base_manager.get(pk=merged.pk)
+    assert merged.deleted is not None and merged.merged_into_id == kept.pk  # not brought back

@@ -51,6 +51,24 @@ def test_a_row_of_a_merged_duplicate_goes_to_the_one_kept():
     assert kept.workers_total == 9
 
 
+def test_a_row_that_names_a_merged_duplicate_goes_to_the_one_kept_along_merges_of_merges():
+    # Three records of one enterprise under three names; staff merged the first into the second, then the
+    # second into the third. A survey row under the first name is the third's.
+    first, second, third = stored("Padma Weavers"), stored("Karatoya Loom"), stored("Karatoya Looms")
+    staff = get_user_model().objects.create_user("s")
+    enterprises_merge(kept_id=second.pk, merged_id=first.pk, user=staff)
+    enterprises_merge(kept_id=third.pk, merged_id=second.pk, user=staff)
+
+    batch = imported("name_en,workers_total,latitude,longitude\nPadma Weavers,9,24.8465,89.3697\n")
+
+    assert (batch.created_count, batch.updated_count) == (0, 1)
+    third.refresh_from_db()
+    assert third.workers_total == 9
+    for merged in (first, second):
+        merged = Enterprise._base_manager.get(pk=merged.pk)
+        assert merged.deleted is not None and merged.workers_total != 9
+
+
 def test_an_id_that_is_no_number_is_a_warning_and_the_name_matches_instead():
     looms = stored("Karatoya Looms")
     batch = imported(
