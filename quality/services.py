@@ -19,6 +19,7 @@ from surveys.models import EnterpriseChange
 from .checks import CHECKS, params
 from .completeness import STAFF_FIELDS, filled_sql
 from .models import Check, EnterpriseMerge, QualityFlag, QualityReview, QualityRun, QualityScore
+from .selectors import latest_run
 
 logger = logging.getLogger(__name__)
 
@@ -136,13 +137,13 @@ def _mark_reviewed(run: QualityRun) -> None:
         )
 
 
-def _scores(run: QualityRun) -> None:
+def _scores(run: QualityRun, *, districts: list[int] | None = None) -> None:
     """The run's figures per district and per upazila, over all enterprises and per survey round (the
-    rounds whose batches created or changed them)."""
+    rounds whose batches created or changed them); only those of ``districts``, if given."""
     rows = []
     for by_round in (False, True):
-        counts = _area_counts(run, by_round=by_round)
-        checks = _area_checks(run, by_round=by_round)
+        counts = _area_counts(run, by_round=by_round, districts=districts)
+        checks = _area_checks(run, by_round=by_round, districts=districts)
         for key, (enterprises, flagged, filled) in counts.items():
             district, upazila, survey_round = key
             rows.append(
@@ -178,8 +179,14 @@ def _area_source(by_round: bool) -> tuple[str, str]:
     )
 
 
-def _area_counts(run: QualityRun, *, by_round: bool) -> dict:
+def _in_districts(districts: list[int] | None) -> tuple[str, list]:
+    """The WHERE condition (and its parameters) that keeps the enterprises of ``districts``, or all."""
+    return ("e.district_id = ANY(%s)", [list(districts)]) if districts is not None else ("true", [])
+
+
+def _area_counts(run: QualityRun, *, by_round: bool, districts: list[int] | None = None) -> dict:
     source, survey_round = _area_source(by_round)
+    chosen, chosen_params = _in_districts(districts)
     filled = ", ".join(f"count(*) FILTER (WHERE {filled_sql(field)})" for field in STAFF_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -189,11 +196,11 @@ def _area_counts(run: QualityRun, *, by_round: bool) -> dict:
             FROM {source}
             LEFT JOIN (SELECT DISTINCT enterprise_id FROM quality_qualityflag
                        WHERE run_id = %s AND NOT reviewed) open ON open.enterprise_id = e.id
-            WHERE e.deleted IS NULL AND e.district_id IS NOT NULL
+            WHERE e.deleted IS NULL AND e.district_id IS NOT NULL AND {chosen}
             GROUP BY GROUPING SETS ((e.district_id, {survey_round}),
                                     (e.district_id, e.upazila_id, {survey_round}))
             """,
-            [run.pk],
+            [run.pk, *chosen_params],
         )
         return {
             (district, upazila, round_id): (enterprises, flagged, filled)
@@ -201,9 +208,10 @@ def _area_counts(run: QualityRun, *, by_round: bool) -> dict:
         }
 
 
-def _area_checks(run: QualityRun, *, by_round: bool) -> dict:
+def _area_checks(run: QualityRun, *, by_round: bool, districts: list[int] | None = None) -> dict:
     """{(district, upazila or None, round or None): {check: enterprises with it open}}."""
     source, survey_round = _area_source(by_round)
+    chosen, chosen_params = _in_districts(districts)
     found = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -213,11 +221,11 @@ def _area_checks(run: QualityRun, *, by_round: bool) -> dict:
             FROM {source}
             JOIN quality_qualityflag flag
               ON flag.enterprise_id = e.id AND flag.run_id = %s AND NOT flag.reviewed
-            WHERE e.deleted IS NULL AND e.district_id IS NOT NULL
+            WHERE e.deleted IS NULL AND e.district_id IS NOT NULL AND {chosen}
             GROUP BY GROUPING SETS ((e.district_id, {survey_round}, flag.check_name),
                                     (e.district_id, e.upazila_id, {survey_round}, flag.check_name))
             """,
-            [run.pk],
+            [run.pk, *chosen_params],
         )
         for district, upazila, round_id, check, count in cursor.fetchall():
             found[(district, upazila, round_id)][check] = count
@@ -225,11 +233,13 @@ def _area_checks(run: QualityRun, *, by_round: bool) -> dict:
 
 
 @transaction.atomic
+@transaction.atomic
 def flag_review(
     *, enterprise_id: int, check: str, other_id: int | None, user, note: str = ""
 ) -> QualityReview:
     """ "Checked, it is right": kept with who and when; the flag (both of a pair's) leaves the open ones at
-    once, and later runs find it reviewed."""
+    once, later runs find it reviewed, and the scores of the district (both districts of a pair) are made
+    again for the run being shown, so the page's score counts it at once."""
     check = Check(check)
     if other_id is not None:
         enterprise_id, other_id = sorted((enterprise_id, other_id))
@@ -243,6 +253,15 @@ def flag_review(
     flags = QualityFlag.objects.filter(check_name=check, enterprise_id__in=pair)
     flags = flags.filter(other_id__in=pair) if other_id is not None else flags.filter(other__isnull=True)
     flags.update(reviewed=True)
+    run = latest_run()
+    if run is not None:
+        districts = list(
+            Enterprise.objects.filter(pk__in=pair, district__isnull=False)
+            .values_list("district_id", flat=True)
+            .distinct()
+        )
+        QualityScore.objects.filter(run=run, district_id__in=districts).delete()
+        _scores(run, districts=districts)
     return review
 
 

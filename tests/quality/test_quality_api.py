@@ -5,7 +5,8 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 
-from quality.models import Check
+from quality.models import Check, QualityScore
+from quality.selectors import latest_run
 from quality.services import flag_review, quality_run
 from tests.conftest import BOGURA_TOWN, NAOGAON_TOWN
 from tests.factories import api_key_for, located_enterprises
@@ -90,6 +91,24 @@ def test_a_finding_checked_and_found_right_leaves_the_list_and_stays_out_after_t
     assert future.pk not in {row["id"] for row in get(client)["results"]}
     included = {row["id"]: row for row in get(client, reviewed="true")["results"]}
     assert included[future.pk]["flags"][0]["reviewed"] is True
+
+
+def test_a_review_counts_in_its_districts_scores_at_once_and_leaves_the_others_as_they_were(analyst, faults):
+    future = faults["future"]
+
+    def scores() -> dict:
+        rows = QualityScore.objects.filter(run=latest_run())
+        return {(s.district_id, s.upazila_id, s.survey_round_id): (s.flagged, s.score) for s in rows}
+
+    before = scores()
+    flag_review(enterprise_id=future.pk, check=Check.YEAR_IMPLAUSIBLE, other_id=None, user=analyst)
+    after = scores()
+
+    assert after.keys() == before.keys()
+    changed = {key for key in before if before[key] != after[key]}
+    assert changed == {(future.district_id, None, None), (future.district_id, future.upazila_id, None)}
+    for key in changed:
+        assert after[key][0] == before[key][0] - 1 and after[key][1] > before[key][1]
 
 
 def test_personal_data_only_with_view_personal(client, django_user_model, faults):
