@@ -505,3 +505,23 @@ def test_axe_finds_nothing_in_either_language_on_a_desktop_or_a_phone(live_serve
                 page.click("#filters-toggle")
                 assert_no_violations(page, f"filters drawer, {label}")
             watched.close()
+
+
+def test_the_panels_bars_are_drawn_as_long_as_their_counts(live_server, browser):
+    """The bars were inline spans: their width was ignored and every chart was an empty grey track."""
+    town(6, size_class="micro", is_synthetic=True)
+    town(3, size_class="small", is_synthetic=True)
+    watched = Watched(browser, live_server.url, viewport=DESKTOP)
+    page = watched.page
+    page.goto(f"{live_server.url}/?lang=en&division={RAJSHAHI}&district={BOGURA}")
+    expect_count(page, 9)
+    wait_idle(page)
+    widths = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll("#by-size .bar-value")].map((value) => {
+            const bar = value.previousElementSibling.querySelector(".bar");
+            return [value.dataset.key, bar.getBoundingClientRect().width / value.previousElementSibling
+                .getBoundingClientRect().width];
+        }))"""
+    )
+    assert abs(widths["micro"] - 1.0) < 0.02 and abs(widths["small"] - 0.5) < 0.02, widths
+    watched.close()
