@@ -122,7 +122,12 @@ class CommaChoiceField(CommaListField):
     def validate(self, value):
         bad = [v for v in value if v not in self.choices]
         if bad:
-            raise forms.ValidationError(f"{', '.join(bad)}: not one of {', '.join(self.choices)}.")
+            raise forms.ValidationError(
+                bilingual(
+                    f"{', '.join(bad)}: not one of {', '.join(self.choices)}.",
+                    f"{', '.join(bad)}: এগুলোর একটি নয়: {', '.join(self.choices)}।",
+                )
+            )
 
 
 class CommaChoiceFilter(django_filters.Filter):
@@ -283,6 +288,7 @@ class WholeNumberFilter(django_filters.NumberFilter):
         kwargs.setdefault(
             "error_messages",
             {
+                "invalid": bilingual("Enter a whole number.", "একটি পূর্ণ সংখ্যা দিন।"),
                 "min_value": bilingual(
                     f"Give at least {lowest}.", f"অন্তত {to_bangla_digits(str(lowest))} দিন।"
                 ),
@@ -363,7 +369,12 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         bad = [v for v in value if not SECTOR.match(v.upper())]
         if bad:
             raise ValidationError(
-                {"sector": f"{', '.join(bad)}: give an ISIC/BSIC section letter A–U or a 2-digit division."}
+                {
+                    "sector": bilingual(
+                        f"{', '.join(bad)}: give an ISIC/BSIC section letter A–U or a 2-digit division.",
+                        f"{', '.join(bad)}: ISIC/BSIC-এর A–U অক্ষরের একটি সেকশন বা দুই অঙ্কের ডিভিশন দিন।",
+                    )
+                }
             )
         condition = Q()
         for v in value:
@@ -442,12 +453,12 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             if not found:
                 unknown.append(v)
         if unknown:
-            names = ", ".join(sorted(f"{n} ({i})" for n, i in rounds)) or "none yet"
+            names = ", ".join(sorted(f"{n} ({i})" for n, i in rounds))
             raise ValidationError(
                 {
                     name: bilingual(
-                        f"{', '.join(unknown)}: no such survey round. Survey rounds: {names}.",
-                        f"{', '.join(unknown)}: এমন কোনো জরিপ নেই। জরিপগুলো: {names}।",
+                        f"{', '.join(unknown)}: no such survey round. Survey rounds: {names or 'none yet'}.",
+                        f"{', '.join(unknown)}: এমন কোনো জরিপ নেই। জরিপগুলো: {names or 'এখনো নেই'}।",
                     )
                 }
             )

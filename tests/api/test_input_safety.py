@@ -3,6 +3,7 @@ names the parameter and says what is wrong in English and Bangla, or is bounded 
 
 import base64
 import json
+import re
 
 import orjson
 import pytest
@@ -267,3 +268,24 @@ def test_filters_that_can_match_nothing_answer_empty_not_500(client, enterprise,
     if url == STATS and params.get("format") == "geojson":
         features = json.loads(body)["features"]
         assert len(features) == 64 and all(f["properties"]["count"] == 0 for f in features)
+
+
+@pytest.mark.parametrize(
+    "path,params,key",
+    [
+        (LIST, {"size": "huge"}, "size"),
+        (LIST, {"kind": "robot"}, "kind"),
+        (LIST, {"sector": "ZZ"}, "sector"),
+        (LIST, {"year_min": "abc"}, "year_min"),
+        (LIST, {"survey": "nope"}, "survey"),
+        ("/api/v1/stats/", {"by": "colour"}, "by"),
+    ],
+)
+def test_a_bad_value_is_refused_in_english_and_bangla(client, path, params, key):
+    """These were English only (or, for a number, in the browser's language only), and the Bangla map
+    showed them in its banner as they were."""
+    response = client.get(path, params)
+    assert response.status_code == 400
+    (message,) = response.json()[key]
+    assert re.search("[a-z]{3}", message) and re.search("[\u0980-\u09ff]", message), message
+    assert "none yet" not in message.split(" / ")[-1]
