@@ -32,6 +32,8 @@ def applicant_payments(context, application):
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
         "application": application,
+        # Paid and registered: the box says what was paid, not what comes next.
+        "registered": application.state == State.REGISTERED,
         "rows": rows,
         "money": money,
         "confirming": confirming,

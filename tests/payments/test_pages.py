@@ -18,6 +18,7 @@ from django.utils import timezone
 from payments.models import Attempt, GatewayEvent
 from payments.services import new_tran_id
 from registrations.models import Application, Payment, State
+from tests.factories import located_enterprises
 from tests.registrations.conftest import make_applicant
 from tests.registrations.review_support import in_state
 
@@ -724,3 +725,30 @@ def test_admin_needs_the_view_permission(awaiting_fee):
     assert client.get(reverse("admin:payments_gatewayevent_changelist")).status_code == 403
     index = client.get(reverse("admin:index"))
     assert reverse("admin:payments_attempt_changelist").encode() not in index.content
+
+
+def test_once_registered_the_payment_box_says_what_was_paid_not_what_comes_next(awaiting_fee):
+    payment = Payment.objects.create(
+        application=awaiting_fee,
+        method=Payment.Method.ONLINE,
+        amount=awaiting_fee.fee_total,
+        receipt_no="R1",
+        paid_on=timezone.localdate(),
+    )
+    attempt_in(awaiting_fee, Attempt.State.PAID, payment=payment, settled_at=timezone.now())
+    client = logged_in(awaiting_fee.applicant.user)
+    assert "the office registers the application next" in text(
+        client.get(f"{detail_url(awaiting_fee)}?lang=en")
+    )
+
+    (enterprise,) = located_enterprises([awaiting_fee.location], registration_no="BSCIC-DHK-1")
+    type(awaiting_fee).objects.filter(pk=awaiting_fee.pk).update(
+        state="registered", registration_no="BSCIC-DHK-1", enterprise=enterprise
+    )
+
+    for lang, said, gone in (
+        ("en", "The fee was paid online", "registers the application next"),
+        ("bn", "অনলাইনে দেওয়া ফি", "এরপর অফিস আবেদনটি নিবন্ধন করবে"),
+    ):
+        page = text(client.get(f"{detail_url(awaiting_fee)}?lang={lang}"))
+        assert said in page and gone not in page
