@@ -73,6 +73,23 @@ class DistrictNotOpen(RegistrationError):
     )
 
 
+class PointInClosedDistrict(RegistrationError):
+    """The point is in a district not open yet, and not in the district the applicant chose: maybe a
+    mis-tap, which the plain "not open yet" would send to the wrong office."""
+
+    code = "point_in_closed_district"
+    message_en = (
+        "The point on the map is in {district}, not in {stated}, the district you chose. If the factory is "
+        "in {stated}, move the point there. If it is in {district}: online registration is not open yet "
+        "there; please apply at the BSCIC office of {district}."
+    )
+    message_bn = (
+        "মানচিত্রের বিন্দুটি {district_bn} জেলায়, আপনার বেছে নেওয়া {stated_bn} জেলায় নয়। কারখানা "
+        "{stated_bn} জেলায় হলে বিন্দুটি সেখানে সরান। {district_bn} জেলায় হলে: সেখানে অনলাইন নিবন্ধন এখনো "
+        "চালু হয়নি; অনুগ্রহ করে {district_bn} বিসিক কার্যালয়ে আবেদন করুন।"
+    )
+
+
 class IncompleteApplication(RegistrationError):
     code = "incomplete"
     message_en = "The application is not complete yet: {missing}."

@@ -26,7 +26,7 @@ from industries.locate import locate_enterprises
 from industries.models import District
 from industries.size_class import CRORE, LAKH, Kind, SizeClass, classify_size, explain_size
 
-from ..exceptions import DistrictNotOpen, IncompleteApplication, RegistrationError
+from ..exceptions import DistrictNotOpen, IncompleteApplication, PointInClosedDistrict, RegistrationError
 from ..forms import (
     DocumentsForm,
     EnterpriseForm,
@@ -252,6 +252,14 @@ def _save_location(application: Application, form: LocationForm) -> Application:
         raise PointNotOnLand(lat=lat, lon=lon)
     office = Office.objects.select_related("district").get(district_id=application.district_id)
     if not office.is_open:
+        stated = application.stated_district
+        if stated is not None and stated.pk != office.district_id:
+            raise PointInClosedDistrict(
+                district=office.district.name_en,
+                district_bn=office.district.name_bn,
+                stated=stated.name_en,
+                stated_bn=stated.name_bn,
+            )
         raise district_not_open(office.district)
     if application.state != State.DRAFT and application.office_id != office.pk:
         raise OfficeChanged(

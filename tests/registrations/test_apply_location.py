@@ -93,6 +93,18 @@ def test_a_point_in_a_district_not_open_yet_is_told_plainly(draft):
     assert draft.office is None and draft.location is None
 
 
+def test_a_point_in_a_closed_district_other_than_the_one_chosen_says_both(draft):
+    dhaka = District.objects.get(code="26")
+    for lang, said in (
+        ("en", "The point on the map is in Rajshahi, not in Dhaka, the district you chose"),
+        ("bn", "মানচিত্রের বিন্দুটি রাজশাহী জেলায়, আপনার বেছে নেওয়া ঢাকা জেলায় নয়"),
+    ):
+        response = post(draft, location_data(RAJSHAHI_POINT, district=dhaka), lang)
+        assert said in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.office is None and draft.location is None
+
+
 def test_the_cascade_without_javascript_shows_the_districts_of_the_chosen_division(draft):
     dhaka = District.objects.get(code="26")
     response = post(draft, {"stated_division": str(dhaka.division_id), "refresh": "1"}, "en")
