@@ -397,15 +397,20 @@ def test_status_page_of_a_failed_attempt_offers_to_pay_again(awaiting_fee, sandb
     assert "The payment did not go through. No money was taken." in text(page)
 
 
-def test_status_page_of_a_paid_attempt_links_the_receipt(awaiting_fee):
+def paid_online(application) -> Attempt:
+    """The application's fee paid through the gateway, as the gateway's confirmation leaves it."""
     payment = Payment.objects.create(
-        application=awaiting_fee,
+        application=application,
         method=Payment.Method.ONLINE,
-        amount=awaiting_fee.fee_total,
+        amount=application.fee_total,
         receipt_no="R1",
         paid_on=timezone.localdate(),
     )
-    attempt = attempt_in(awaiting_fee, Attempt.State.PAID, payment=payment, settled_at=timezone.now())
+    return attempt_in(application, Attempt.State.PAID, payment=payment, settled_at=timezone.now())
+
+
+def test_status_page_of_a_paid_attempt_links_the_receipt(awaiting_fee):
+    attempt = paid_online(awaiting_fee)
 
     client = logged_in(awaiting_fee.applicant.user)
     english = client.get(f"{status_url(attempt)}?lang=en")
@@ -728,14 +733,7 @@ def test_admin_needs_the_view_permission(awaiting_fee):
 
 
 def test_once_registered_the_payment_box_says_what_was_paid_not_what_comes_next(awaiting_fee):
-    payment = Payment.objects.create(
-        application=awaiting_fee,
-        method=Payment.Method.ONLINE,
-        amount=awaiting_fee.fee_total,
-        receipt_no="R1",
-        paid_on=timezone.localdate(),
-    )
-    attempt_in(awaiting_fee, Attempt.State.PAID, payment=payment, settled_at=timezone.now())
+    paid_online(awaiting_fee)
     client = logged_in(awaiting_fee.applicant.user)
     assert "the office registers the application next" in text(
         client.get(f"{detail_url(awaiting_fee)}?lang=en")
