@@ -14,6 +14,12 @@ def bilingual(english: str, bangla: str) -> str:
     return f"{english} / {bangla}"
 
 
+def not_one_of(bad, choices) -> str:
+    """The refusal of values outside a fixed list, which it names."""
+    bad, choices = ", ".join(bad), ", ".join(choices)
+    return bilingual(f"{bad}: not one of {choices}.", f"{bad}: এগুলোর একটি নয়: {choices}।")
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)

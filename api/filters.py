@@ -28,7 +28,7 @@ from industries.resolver import get_resolver
 from industries.size_class import Kind, SizeClass
 from surveys.models import EnterpriseChange, SurveyRound
 
-from .exceptions import bilingual
+from .exceptions import bilingual, not_one_of
 
 # The level's choices, named in the 400 when a value is unknown. Districts and upazilas are too many to
 # list in full; the message points to the endpoint that lists them.
@@ -122,12 +122,7 @@ class CommaChoiceField(CommaListField):
     def validate(self, value):
         bad = [v for v in value if v not in self.choices]
         if bad:
-            raise forms.ValidationError(
-                bilingual(
-                    f"{', '.join(bad)}: not one of {', '.join(self.choices)}.",
-                    f"{', '.join(bad)}: এগুলোর একটি নয়: {', '.join(self.choices)}।",
-                )
-            )
+            raise forms.ValidationError(not_one_of(bad, self.choices))
 
 
 class CommaChoiceFilter(django_filters.Filter):

@@ -52,7 +52,7 @@ from quality.completeness import PUBLIC_FIELDS, completeness_aggregates, shares
 from . import docs
 from .admin_units import LEVELS, geometry_sql, parse_simplify
 from .docs import query_parameter
-from .exceptions import bilingual
+from .exceptions import not_one_of
 from .filters import EnterpriseFilterSet, split_values
 from .negotiation import JSONWhateverAccepted
 from .responses import GEOJSON
@@ -87,32 +87,14 @@ def parse_by(params) -> list[str]:
     by = list(dict.fromkeys(v.lower() for v in split_values(params.getlist("by"))))
     bad = [v for v in by if v not in GROUP_KEYS]
     if bad:
-        raise ValidationError(
-            {
-                "by": [
-                    bilingual(
-                        f"{', '.join(bad)}: not one of {', '.join(GROUP_KEYS)}.",
-                        f"{', '.join(bad)}: এগুলোর একটি নয়: {', '.join(GROUP_KEYS)}।",
-                    )
-                ]
-            }
-        )
+        raise ValidationError({"by": [not_one_of(bad, GROUP_KEYS)]})
     return by
 
 
 def parse_format(params, by: list[str]) -> str:
     fmt = (params.get("format") or "json").lower()
     if fmt not in FORMATS:
-        raise ValidationError(
-            {
-                "format": [
-                    bilingual(
-                        f"{fmt}: not one of {', '.join(FORMATS)}.",
-                        f"{fmt}: এগুলোর একটি নয়: {', '.join(FORMATS)}।",
-                    )
-                ]
-            }
-        )
+        raise ValidationError({"format": [not_one_of([fmt], FORMATS)]})
     if fmt == "geojson" and (len(by) != 1 or by[0] not in LEVELS):
         raise ValidationError(
             {"format": [f"format=geojson maps one area level: by= one of {', '.join(LEVELS)}."]}

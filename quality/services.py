@@ -233,7 +233,6 @@ def _area_checks(run: QualityRun, *, by_round: bool, districts: list[int] | None
 
 
 @transaction.atomic
-@transaction.atomic
 def flag_review(
     *, enterprise_id: int, check: str, other_id: int | None, user, note: str = ""
 ) -> QualityReview:

@@ -178,9 +178,7 @@ def stage_and_upsert(
             cursor.execute("SELECT set_config('enable_mergejoin', %s, true)", [mergejoin])
             cursor.execute(f"DROP TABLE {RAW}")
             # A merged duplicate's row goes to the one kept (industries.matching), unless found by number.
-            cursor.execute(f"SELECT EXISTS (SELECT FROM {ENTERPRISE} WHERE merged_into_id IS NOT NULL)")
-            if cursor.fetchone()[0]:
-                merges_followed_in(cursor, STAGE, where="NOT s.by_number")
+            merges_followed_in(cursor, STAGE, where="NOT s.by_number")
             cursor.execute(f"ALTER TABLE {STAGE} ADD PRIMARY KEY (id); ANALYZE {STAGE}")
 
         with phase("outside every upazila"):
